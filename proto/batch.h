@@ -1,0 +1,142 @@
+// File: proto/batch.h
+//
+// The body frames that carry tasks and results in batches. A body is one
+// msgpack array; each element is a task or a record:
+//
+//   task   [id, kind_index, [args...], attempt]
+//   record [id, kind, [args...], status, result, worker_pid, attempts,
+//           elapsed_us]
+//
+// kind_index points into the worker's advertised kinds (Hello::kinds);
+// a record carries the kind name, so the logger can write it without
+// knowing any worker. Writers append into a reusable buffer; readers decode
+// a frame without copying its strings (views into the frame: keep it alive).
+//
+// Example (worker side):
+//   TaskBatchReader tasks;
+//   if (absl::Status s = tasks.Open(frame); !s.ok()) ...drop the frame
+//   TaskView t;
+//   for (size_t i = 0; i < tasks.size(); ++i) { ...tasks.Get(i, &t)... }
+//
+// Writers and readers are thread-compatible; use one per thread.
+
+#ifndef TASKFARM_PROTO_BATCH_H_
+#define TASKFARM_PROTO_BATCH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include <msgpack.hpp>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "proto/messages.h"
+#include "proto/value.h"
+
+namespace taskfarm::proto {
+
+// No body frame is larger; a task's result is cut well below this.
+inline constexpr size_t kMaxBodyBytes = 64 << 20;
+// No batch holds more tasks or records.
+inline constexpr uint32_t kMaxBatchSize = 1 << 16;
+// No task has more arguments.
+inline constexpr uint32_t kMaxArgs = 4096;
+
+// Appends msgpack values to a growing buffer whose first bytes are a
+// fixed-width array header patched by Finish().
+class BodyWriter {
+ public:
+  BodyWriter();
+  BodyWriter(const BodyWriter&) = delete;
+  BodyWriter& operator=(const BodyWriter&) = delete;
+
+  // Empties the buffer, keeping its capacity.
+  void Clear();
+  uint32_t count() const { return count_; }
+  size_t bytes() const { return buffer_.size(); }
+
+  // Patches the element count in and returns the frame; valid until the
+  // next call of any other method.
+  absl::string_view Finish();
+
+ protected:
+  msgpack::packer<msgpack::sbuffer>& packer() { return packer_; }
+  void PackValues(absl::Span<const Value> values);
+  uint32_t count_ = 0;
+
+ private:
+  msgpack::sbuffer buffer_;
+  msgpack::packer<msgpack::sbuffer> packer_;
+};
+
+class TaskBatchWriter : public BodyWriter {
+ public:
+  void Add(uint64_t id, uint32_t kind_index, absl::Span<const Value> args,
+           uint32_t attempt);
+};
+
+class RecordWriter : public BodyWriter {
+ public:
+  void Add(uint64_t id, absl::string_view kind, absl::Span<const Value> args,
+           TaskStatus status, absl::string_view result, int64_t worker_pid,
+           uint32_t attempts, uint64_t elapsed_us);
+};
+
+// One task of a received batch. Views into the frame.
+struct TaskView {
+  uint64_t id = 0;
+  uint32_t kind_index = 0;
+  uint32_t attempt = 1;
+  std::vector<Value> args;  // reused between calls: no allocation per task
+};
+
+// One record of a received batch. Views into the frame.
+struct RecordView {
+  uint64_t id = 0;
+  absl::string_view kind;
+  std::vector<Value> args;
+  TaskStatus status = TaskStatus::kOk;
+  absl::string_view result;
+  int64_t worker_pid = 0;
+  uint32_t attempts = 0;
+  uint64_t elapsed_us = 0;
+};
+
+// Decodes a body frame once; elements are then read by index.
+class BodyReader {
+ public:
+  BodyReader() = default;
+  BodyReader(const BodyReader&) = delete;
+  BodyReader& operator=(const BodyReader&) = delete;
+
+  // Returns kInvalidArgument if `frame` is not one msgpack array within the
+  // size limits. `frame` must outlive every view read from it.
+  absl::Status Open(absl::string_view frame);
+  size_t size() const { return elements_.size; }
+
+ protected:
+  const msgpack::object& element(size_t i) const { return elements_.ptr[i]; }
+
+ private:
+  msgpack::zone zone_;
+  msgpack::object_array elements_{0, nullptr};
+};
+
+class TaskBatchReader : public BodyReader {
+ public:
+  // Reads task `i` (< size()). Returns kInvalidArgument if it is malformed.
+  absl::Status Get(size_t i, TaskView* out) const;
+};
+
+class RecordReader : public BodyReader {
+ public:
+  // Reads record `i` (< size()). Returns kInvalidArgument if malformed.
+  absl::Status Get(size_t i, RecordView* out) const;
+};
+
+}  // namespace taskfarm::proto
+
+#endif  // TASKFARM_PROTO_BATCH_H_

@@ -1,0 +1,43 @@
+#include "proto/internal/unpack.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace taskfarm::proto::internal {
+namespace {
+
+// Strings and bins stay in the caller's buffer.
+bool Reference(msgpack::type::object_type, std::size_t, void*) { return true; }
+
+}  // namespace
+
+absl::StatusOr<msgpack::object> Unpack(msgpack::zone& zone,
+                                       absl::string_view data,
+                                       const Limits& limits) {
+  if (data.size() > limits.max_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad frame: ", data.size(), " bytes, more than ", limits.max_bytes));
+  }
+  if (data.empty()) return absl::InvalidArgumentError("bad frame: empty");
+  msgpack::unpack_limit limit(limits.array, /*map=*/0, limits.str,
+                              /*bin=*/0, /*ext=*/0, limits.depth);
+  std::size_t offset = 0;
+  try {
+    msgpack::object obj = msgpack::unpack(zone, data.data(), data.size(),
+                                          offset, &Reference, nullptr, limit);
+    if (offset != data.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad frame: ", data.size() - offset, " bytes after the message"));
+    }
+    return obj;
+  } catch (const msgpack::insufficient_bytes&) {
+    return absl::InvalidArgumentError("bad frame: truncated");
+  } catch (const msgpack::depth_size_overflow&) {
+    return absl::InvalidArgumentError("bad frame: nested too deeply");
+  } catch (const msgpack::size_overflow&) {
+    return absl::InvalidArgumentError("bad frame: a field is too large");
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("bad frame: ", e.what()));
+  }
+}
+
+}  // namespace taskfarm::proto::internal

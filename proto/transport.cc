@@ -1,0 +1,124 @@
+#include "proto/transport.h"
+
+#include <cerrno>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace taskfarm::proto {
+namespace {
+
+absl::Status FromZmq(const zmq::error_t& e, absl::string_view what) {
+  std::string message = absl::StrCat(what, ": ", e.what());
+  switch (e.num()) {
+    case EINVAL:
+    case EPROTONOSUPPORT:
+    case ENOCOMPATPROTO:
+      return absl::InvalidArgumentError(message);
+    case EHOSTUNREACH:
+    case EADDRINUSE:
+    case EADDRNOTAVAIL:
+    case EACCES:
+    case ENOENT:
+      return absl::UnavailableError(message);
+    case EAGAIN:
+      return absl::ResourceExhaustedError(message);
+    case ETERM:
+      return absl::CancelledError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+}  // namespace
+
+zmq::message_t Frame(absl::string_view bytes) {
+  return zmq::message_t(bytes.data(), bytes.size());
+}
+
+Transport::Transport(zmq::context_t& context, zmq::socket_type type)
+    : socket_(context, type) {
+  socket_.set(zmq::sockopt::linger, 0);
+}
+
+absl::Status Transport::Bind(const std::string& endpoint) {
+  try {
+    socket_.bind(endpoint);
+    return absl::OkStatus();
+  } catch (const zmq::error_t& e) {
+    return FromZmq(e, absl::StrCat("bind ", endpoint));
+  }
+}
+
+absl::Status Transport::Connect(const std::string& endpoint) {
+  try {
+    socket_.connect(endpoint);
+    return absl::OkStatus();
+  } catch (const zmq::error_t& e) {
+    return FromZmq(e, absl::StrCat("connect ", endpoint));
+  }
+}
+
+std::string Transport::LastEndpoint() const {
+  try {
+    return socket_.get(zmq::sockopt::last_endpoint);
+  } catch (const zmq::error_t&) {
+    return "";
+  }
+}
+
+absl::Status Transport::Send(absl::Span<zmq::message_t> parts,
+                             zmq::send_flags flags) {
+  try {
+    for (size_t i = 0; i < parts.size(); ++i) {
+      zmq::send_flags f = flags;
+      if (i + 1 < parts.size()) f = f | zmq::send_flags::sndmore;
+      if (!socket_.send(parts[i], f)) {
+        // Only the first part can would-block: ZeroMQ queues the rest.
+        return absl::ResourceExhaustedError("send would block");
+      }
+    }
+    return absl::OkStatus();
+  } catch (const zmq::error_t& e) {
+    return FromZmq(e, "send");
+  }
+}
+
+absl::Status Transport::Send(std::initializer_list<absl::string_view> parts,
+                             zmq::send_flags flags) {
+  Parts frames;
+  for (absl::string_view p : parts) frames.push_back(Frame(p));
+  return Send(absl::MakeSpan(frames), flags);
+}
+
+absl::StatusOr<std::optional<Parts>> Transport::Recv(size_t max_parts,
+                                                     zmq::recv_flags flags) {
+  Parts parts;
+  try {
+    zmq::message_t msg;
+    if (!socket_.recv(msg, flags)) return std::nullopt;
+    bool more = msg.more();
+    parts.push_back(std::move(msg));
+    bool too_many = false;
+    while (more) {
+      // The rest of a message is already here: ZeroMQ delivers atomically.
+      zmq::message_t next;
+      (void)socket_.recv(next, zmq::recv_flags::none);
+      more = next.more();
+      if (parts.size() < max_parts) {
+        parts.push_back(std::move(next));
+      } else {
+        too_many = true;
+      }
+    }
+    if (too_many) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad message: more than ", max_parts, " parts"));
+    }
+    return std::optional<Parts>(std::move(parts));
+  } catch (const zmq::error_t& e) {
+    return FromZmq(e, "recv");
+  }
+}
+
+}  // namespace taskfarm::proto
