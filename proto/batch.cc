@@ -116,6 +116,60 @@ void BodyWriter::PackValues(absl::Span<const Value> values) {
   }
 }
 
+std::string PackArgs(absl::Span<const Value> args) {
+  msgpack::sbuffer buffer(64);
+  msgpack::packer<msgpack::sbuffer> pk(buffer);
+  pk.pack_array(static_cast<uint32_t>(args.size()));
+  for (const Value& v : args) {
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, absl::string_view>) {
+            pk.pack_str(static_cast<uint32_t>(x.size()));
+            pk.pack_str_body(x.data(), static_cast<uint32_t>(x.size()));
+          } else {
+            pk.pack(x);
+          }
+        },
+        v);
+  }
+  return std::string(buffer.data(), buffer.size());
+}
+
+void BodyWriter::WriteRaw(absl::string_view bytes) {
+  buffer_.write(bytes.data(), bytes.size());
+}
+
+void TaskBatchWriter::AddPacked(uint64_t id, uint32_t kind_index,
+                                absl::string_view args, uint32_t attempt) {
+  auto& pk = packer();
+  pk.pack_array(4);
+  pk.pack(id);
+  pk.pack(kind_index);
+  WriteRaw(args);
+  pk.pack(attempt);
+  ++count_;
+}
+
+void RecordWriter::AddPacked(uint64_t id, absl::string_view kind,
+                             absl::string_view args, TaskStatus status,
+                             absl::string_view result, int64_t worker_pid,
+                             uint32_t attempts, uint64_t elapsed_us) {
+  auto& pk = packer();
+  pk.pack_array(8);
+  pk.pack(id);
+  pk.pack_str(static_cast<uint32_t>(kind.size()));
+  pk.pack_str_body(kind.data(), static_cast<uint32_t>(kind.size()));
+  WriteRaw(args);
+  pk.pack(static_cast<uint8_t>(status));
+  pk.pack_str(static_cast<uint32_t>(result.size()));
+  pk.pack_str_body(result.data(), static_cast<uint32_t>(result.size()));
+  pk.pack(worker_pid);
+  pk.pack(attempts);
+  pk.pack(elapsed_us);
+  ++count_;
+}
+
 void TaskBatchWriter::Add(uint64_t id, uint32_t kind_index,
                           absl::Span<const Value> args, uint32_t attempt) {
   auto& pk = packer();
