@@ -220,7 +220,7 @@ void Session::OnSignals() {
     if (signal_ == 0) {
       signal_ = sig;
       std::fprintf(stderr,
-                   "\ntaskfarm: %s: finishing running tasks (up to %.0f s); "
+                   "\ntaskfarm: SIG%s: finishing running tasks (up to %.0f s); "
                    "signal again to stop at once\n",
                    sigabbrev_np(sig), Seconds(options_.grace));
       Fail(128 + sig, absl::StrCat("interrupted by SIG", sigabbrev_np(sig)));
