@@ -11,7 +11,8 @@
 #   netns.sh heal HOST      brings it back with the same address
 #   netns.sh loss HOST PCT  drops PCT% of the packets HOST receives and of
 #                           those the other hosts receive from it (0 = off)
-#   netns.sh exec HOST CMD...  runs CMD in HOST's network namespace
+#   netns.sh exec HOST CMD...  runs CMD in HOST's network namespace, where
+#                           `hostname` is HOST's name (tf-m, tf-w1...)
 #   netns.sh selftest       up 2, proves connectivity, cut, heal, loss; down
 #
 # HOST is m | master | wK, with or without the prefix (tf-m, tf-w2).
@@ -24,6 +25,8 @@ set -euo pipefail
 PREFIX=${TF_NETNS_PREFIX:-tf}
 SUBNET=${TF_NETNS_SUBNET:-10.77.0}
 BRNS="$PREFIX-br"
+# each host also has its own UTS namespace, so `hostname` says tf-m, tf-w1...
+UTSDIR=/run/taskfarm-netns/$PREFIX
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MAX_WORKERS=200
 
@@ -104,6 +107,15 @@ cmd_down() {
     kill_inside "$ns"
     ip netns del "$ns" 2>/dev/null || say "could not delete namespace $ns"
   done
+  if [[ -d $UTSDIR ]]; then
+    local f
+    for f in "$UTSDIR"/*; do
+      [[ -e $f ]] || continue
+      umount "$f" 2>/dev/null || true
+      rm -f "$f"
+    done
+    rmdir "$UTSDIR" "${UTSDIR%/*}" 2>/dev/null || true
+  fi
   if [[ -n $(our_namespaces) ]]; then die "namespaces left over: $(our_namespaces | tr '\n' ' ')"; fi
   ((found)) && say "down: removed the $PREFIX-* namespaces"
   return 0
@@ -133,6 +145,8 @@ wait_forwarding() {
 add_host() {
   local ns=$1 addr=$2 port=$3
   ip netns add "$ns"
+  touch "$UTSDIR/$ns"
+  unshare --uts="$UTSDIR/$ns" hostname "$ns"
   ip -n "$ns" link set lo up
   # quiet links: no IPv6 (no DAD, no router solicitations), IPv4 only
   in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -151,11 +165,12 @@ cmd_up() {
   fi
   command -v bridge >/dev/null || die "'bridge' not found: apt-get install iproute2"
   local t0=$SECONDS
-  if [[ -n $(our_namespaces) ]]; then
-    say "leftovers from an earlier run: $(our_namespaces | tr '\n' ' ')- cleaning them first"
+  if [[ -n $(our_namespaces) || -d $UTSDIR ]]; then
+    say "leftovers from an earlier run: $(our_namespaces | tr '\n' ' ')$UTSDIR - cleaning them first"
     cmd_down
   fi
   trap 'say "up failed, cleaning up"; cmd_down || true' ERR
+  mkdir -p "$UTSDIR"
   ip netns add "$BRNS"
   ip -n "$BRNS" link set lo up
   in_ns "$BRNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -248,8 +263,12 @@ cmd_exec() {
   resolve "${1:?usage: netns.sh exec HOST CMD...}"
   shift
   (($#)) || die "usage: netns.sh exec HOST CMD..."
-  # nsenter --net changes the network namespace only: the command keeps the
-  # machine's mounts (/sys/fs/cgroup included), unlike 'ip netns exec'.
+  # nsenter --net (+ --uts for the host name) leaves the mounts alone: the
+  # command keeps /sys/fs/cgroup, which 'ip netns exec' hides (it remounts
+  # /sys for the namespace).
+  if [[ -e $UTSDIR/$NS ]]; then
+    exec nsenter --net="/run/netns/$NS" --uts="$UTSDIR/$NS" -- "$@"
+  fi
   exec nsenter --net="/run/netns/$NS" -- "$@"
 }
 
@@ -294,6 +313,8 @@ cmd_selftest() {
     sleep 0.1
   done
   echo "listeners answered after $(elapsed "$t0") s"
+  desc="hostname inside w1 is $TF_NETNS_PREFIX-w1" check \
+    bash -c "[[ \$('$self' exec w1 hostname) == $TF_NETNS_PREFIX-w1 ]]"
   desc="w1 -> m connects" check "$self" exec w1 "$py" "$probe" connect "$m" "$port" 2
   desc="w2 -> m connects" check "$self" exec w2 "$py" "$probe" connect "$m" "$port" 2
   desc="m -> w1 connects" check "$self" exec m "$py" "$probe" connect "$w1" "$port" 2
