@@ -282,7 +282,7 @@ cmd_addr() {
 # loss drops. Uses its own prefix so it can run beside a real set of hosts.
 cmd_selftest() {
   need_root
-  local self="$HERE/netns.sh" probe="$HERE/tcpprobe.py" port=7777 fails=0 t0 out lpid wpid desc=
+  local self="$HERE/netns.sh" probe="$HERE/tcpprobe.py" port=7777 fails=0 passes=0 t0 out lpid wpid desc=
   # Debian's python3 first: a pyenv shim on PATH costs ~1 s per start
   local py=/usr/bin/python3
   [[ -x $py ]] || py=$(command -v python3) || die "python3 needed for the self-test"
@@ -290,7 +290,10 @@ cmd_selftest() {
   trap '"$self" down >/dev/null 2>&1 || true' EXIT
   check() {
     local c0=$EPOCHREALTIME
-    if "$@"; then echo "PASS: $desc ($(elapsed "$c0") s)"; else
+    if "$@"; then
+      echo "PASS: $desc ($(elapsed "$c0") s)"
+      passes=$((passes + 1))
+    else
       echo "FAIL: $desc ($(elapsed "$c0") s)"
       fails=$((fails + 1))
     fi
@@ -361,7 +364,7 @@ cmd_selftest() {
   trap - EXIT
   desc="down leaves no $TF_NETNS_PREFIX-* namespace" check \
     bash -c "! ip netns list | grep -qE '^$TF_NETNS_PREFIX-'"
-  echo "selftest: $fails failure(s)"
+  echo "selftest: $passes passed, $fails failed"
   ((fails == 0))
 }
 

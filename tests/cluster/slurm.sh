@@ -26,6 +26,11 @@
 # (6818), TF_MUNGE_KEY (/etc/munge/munge.key, created if missing),
 # TF_SLURM_EXTRA_CONF (lines appended to slurm.conf), TF_NETNS_PREFIX (tf).
 set -euo pipefail
+# remember the last failing command (also inside functions) for the report;
+# `fail` messages say it better, so they clear it
+set -E
+FAILED_AT=
+trap 'FAILED_AT="line $LINENO: $BASH_COMMAND"' ERR
 
 DIR=${TF_SLURM_DIR:-/run/taskfarm-slurm}
 DEADLINE=${TF_SLURM_DEADLINE:-60}
@@ -82,21 +87,25 @@ install_missing() {
 
 # The pids file holds "name pid starttime" for every process up started.
 # starttime (field 22 of /proc/PID/stat) makes a recycled pid harmless.
-starttime() { awk '{sub(/^.*\) /, ""); print $20}' "/proc/$1/stat" 2>/dev/null; }
+# Prints nothing for a process that is gone or a zombie.
+starttime() {
+  awk '{sub(/^.*\) /, ""); if ($1 != "Z") print $20}' "/proc/$1/stat" 2>/dev/null || true
+}
 
 alive() { # name pid start
-  [[ -n $2 && -e /proc/$2 && $(starttime "$2") == "$3" ]]
+  [[ -n $2 && -n $3 && $(starttime "$2") == "$3" ]]
 }
 
 record() { # name pid expected-comm
   local name=$1 pid=$2 comm=$3 deadline=$((SECONDS + 5)) st
   # setsid/nsenter/setpriv exec into the daemon: wait (bounded) until they have
   until [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$comm" ]]; do
-    [[ -e /proc/$pid ]] || fail "$name (pid $pid) exited at once"
+    [[ -n $(starttime "$pid") ]] || fail "$name (pid $pid) exited at once"
     ((SECONDS < deadline)) || fail "$name (pid $pid) did not become $comm within 5 s"
     sleep 0.02
   done
   st=$(starttime "$pid")
+  [[ -n $st ]] || fail "$name (pid $pid) exited at once"
   echo "$name $pid $st" >>"$DIR/pids"
 }
 
@@ -167,26 +176,38 @@ client() {
 
 log_tails() {
   local f
-  for f in "$DIR"/log/* "$DIR"/munge/*.log; do
+  # *.log: the daemons' own logs; *.err: their stderr (which repeats the
+  # log under -D, but alone shows what killed a daemon before its log opened)
+  for f in "$DIR"/log/*.log "$DIR"/log/*.err; do
     [[ -s $f ]] || continue
     echo "----- last lines of $f" >&2
-    tail -n 20 "$f" >&2
+    tail -n "$([[ $f == *.log ]] && echo 20 || echo 6)" "$f" >&2
   done
 }
 
 fail() {
-  trap - ERR INT TERM
   echo "slurm.sh: error: $*" >&2
+  FAILED_AT=
+  exit 1
+}
+
+# EXIT trap of `up`: whatever ended it early (fail, set -e, a signal), show
+# the daemons' last words, keep the logs, stop what was started.
+up_exit() {
+  local rc=$1
+  ((rc)) || return 0
+  trap - EXIT INT TERM
+  [[ -z $FAILED_AT ]] || echo "slurm.sh: error: up failed (exit $rc; last failing command: $FAILED_AT)" >&2
   if [[ -d $DIR/log ]]; then
     log_tails
     local keep
     keep=$(mktemp -d "${TMPDIR:-/tmp}/taskfarm-slurm-logs.XXXXXX")
     cp -a "$DIR"/log/. "$keep"/ 2>/dev/null || true
-    cp -a "$DIR"/munge/*.log "$DIR/slurm.conf" "$keep"/ 2>/dev/null || true
+    cp -a "$DIR/slurm.conf" "$keep"/ 2>/dev/null || true
     echo "slurm.sh: logs and slurm.conf kept in $keep" >&2
   fi
   teardown >&2 || true
-  exit 1
+  exit "$rc"
 }
 
 # ---------------------------------------------------------------- up
@@ -220,7 +241,7 @@ ensure_munge_key() {
 start_munged() {
   launch munged munged setpriv --reuid=munge --regid=munge --clear-groups \
     munged --foreground --force --key-file="$MUNGE_KEY" --socket="$MUNGE_SOCKET" \
-    --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/munge/munged.log" \
+    --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/log/munged.log" \
     --seed-file="$DIR/munge/munged.seed"
   local deadline=$((SECONDS + 10))
   until munge -n -S "$MUNGE_SOCKET" 2>/dev/null | unmunge -S "$MUNGE_SOCKET" >/dev/null 2>&1; do
@@ -292,9 +313,10 @@ wait_idle() { # expected-node-count
     while read -r name pid st; do
       alive "$name" "$pid" "$st" || fail "$name (pid $pid) died while starting"
     done <"$DIR/pids"
-    states=$(client sinfo -h -N -o %T 2>/dev/null) || states=
+    states=$(CLIENT_TIMEOUT=3 client sinfo -h -N -o %T 2>/dev/null) || states=
+    # every node idle, and as many as configured
     n=$(grep -cx idle <<<"$states" || true)
-    ((n == want)) && return 0
+    ((n >= want && n == $(grep -c . <<<"$states" || true))) && return 0
     if grep -qE '^(drain|drained|draining|fail|failing)' <<<"$states"; then
       fail "node(s) not usable: $(client sinfo -h -R 2>&1 | tr '\n' ';')"
     fi
@@ -329,8 +351,9 @@ cmd_up() {
   for port in "$CTLD_PORT" "$SLURMD_PORT"; do
     port_free "$port" || die "port $port is in use (another slurmctld/slurmd?); set TF_SLURM_CTLD_PORT/TF_SLURM_SLURMD_PORT"
   done
-  trap 'fail "unexpected error (line $LINENO)"' ERR
-  trap 'fail "interrupted"' INT TERM
+  trap 'up_exit $?' EXIT
+  trap 'echo "slurm.sh: interrupted" >&2; exit 130' INT
+  trap 'echo "slurm.sh: terminated" >&2; exit 143' TERM
   fresh_state_dir
   ensure_munge_key
   start_munged
@@ -340,13 +363,14 @@ cmd_up() {
   host=$(hostname -s)
   if ((nhosts == 0)); then
     write_conf "NodeName=$host NodeAddr=127.0.0.1 $res State=UNKNOWN" "$host(127.0.0.1)"
+    mkdir -p "$DIR/slurmd/$host"
     launch slurmctld slurmctld slurmctld -D -i -f "$CONF"
     launch slurmd slurmd slurmd -D -f "$CONF"
     wait_idle 1
   else
     start_netns_cluster "$nhosts" "$res"
   fi
-  trap - ERR INT TERM
+  trap - EXIT INT TERM
   echo "export SLURM_CONF=$CONF" >"$DIR/env"
   say "up in $(elapsed "$t0") s: $(client sinfo -h -N -o '%N %T %c CPUs %m MB' | tr '\n' ';' | sed 's/;$//')"
   cat "$DIR/env"
@@ -369,6 +393,7 @@ start_netns_cluster() { # N resources
   echo "$prefix" >"$DIR/netns"
   for ((k = 1; k <= n; k++)); do
     nodes+="NodeName=$prefix-w$k NodeAddr=$subnet.$((10 + k)) $res State=UNKNOWN"$'\n'
+    mkdir -p "$DIR/slurmd/$prefix-w$k"
   done
   write_conf "$nodes" "$prefix-m($subnet.1)"
   # nsenter --net (via netns.sh exec), not 'ip netns exec': the latter
@@ -448,12 +473,15 @@ cmd_status() {
 # ---------------------------------------------------------------- selftest
 
 cmd_selftest() {
-  local args=("$@") fails=0 t0 out desc n=1
+  local args=("$@") fails=0 passes=0 t0 out desc n=1
   [[ ${1:-} == --netns ]] && n=${2:?usage: slurm.sh selftest [--netns N]}
   trap '"$0" down >/dev/null 2>&1 || true' EXIT
   check() {
     local c0=$EPOCHREALTIME
-    if "$@"; then echo "PASS: $desc ($(elapsed "$c0") s)"; else
+    if "$@"; then
+      echo "PASS: $desc ($(elapsed "$c0") s)"
+      passes=$((passes + 1))
+    else
       echo "FAIL: $desc ($(elapsed "$c0") s)"
       fails=$((fails + 1))
     fi
@@ -478,7 +506,7 @@ cmd_selftest() {
   trap - EXIT
   desc="status says down after down" check bash -c "! '$0' status >/dev/null"
   desc="no slurmctld/slurmd/munged of ours left" check bash -c "[[ ! -e '$DIR' ]]"
-  echo "selftest: $fails failure(s)"
+  echo "selftest: $passes passed, $fails failed"
   ((fails == 0))
 }
 
