@@ -157,6 +157,16 @@ add_host() {
   ip -n "$ns" link set eth0 up
 }
 
+up_exit() {
+  local rc=$1
+  trap - EXIT
+  if ((rc)); then
+    say "up failed (exit $rc), cleaning up"
+    cmd_down || true
+  fi
+  exit "$rc"
+}
+
 cmd_up() {
   need_root
   local n=${1:-}
@@ -169,7 +179,11 @@ cmd_up() {
     say "leftovers from an earlier run: $(our_namespaces | tr '\n' ' ')$UTSDIR - cleaning them first"
     cmd_down
   fi
-  trap 'say "up failed, cleaning up"; cmd_down || true' ERR
+  ensure_iptables || true
+  # any failure from here on (set -e, a signal) removes what was made
+  trap 'up_exit $?' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   mkdir -p "$UTSDIR"
   ip netns add "$BRNS"
   ip -n "$BRNS" link set lo up
@@ -183,7 +197,7 @@ cmd_up() {
     ports+=("v-w$k")
   done
   wait_forwarding "${ports[@]}"
-  trap - ERR
+  trap - EXIT INT TERM
   say "up: $PREFIX-m $SUBNET.1 and $n worker(s) $PREFIX-w1..$PREFIX-w$n ($SUBNET.11..) in $((SECONDS - t0)) s"
   cmd_status
 }
@@ -223,12 +237,24 @@ cmd_heal() {
   say "healed $NS ($ADDR)"
 }
 
+# iptables is only needed by `loss`; `up` installs it when missing so that
+# `loss` never stalls a timed test (about 25 s here, mostly man-db).
 ensure_iptables() {
   command -v iptables >/dev/null && return 0
-  say "iptables missing: installing the Debian package"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables >&2 ||
-    { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends iptables >&2; } ||
-    die "could not install iptables"
+  say "iptables missing (needed by 'loss'): installing the Debian package"
+  local log
+  log=$(mktemp)
+  export DEBIAN_FRONTEND=noninteractive
+  if ! timeout 600 apt-get install -y -q --no-install-recommends iptables >"$log" 2>&1; then
+    if ! timeout 300 apt-get update -q >>"$log" 2>&1 ||
+      ! timeout 600 apt-get install -y -q --no-install-recommends iptables >>"$log" 2>&1; then
+      tail -n 20 "$log" >&2
+      rm -f "$log"
+      say "could not install iptables (last lines above): 'loss' will not work"
+      return 1
+    fi
+  fi
+  rm -f "$log"
 }
 
 # Loss is applied on ingress only (INPUT), at HOST for what it receives and
@@ -241,7 +267,7 @@ cmd_loss() {
   if ! [[ $pct =~ ^[0-9]+(\.[0-9]+)?$ ]] || ! awk -v p="$pct" 'BEGIN{exit !(p <= 100)}'; then
     die "PERCENT must be a number from 0 to 100 (got '$pct')"
   fi
-  ensure_iptables
+  ensure_iptables || die "iptables is needed for loss"
   local prob chain="TF-LOSS-$SHORT" ns
   prob=$(awk -v p="$pct" 'BEGIN{printf "%.4f", p / 100}')
   for ns in $(host_namespaces); do

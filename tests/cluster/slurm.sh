@@ -72,14 +72,19 @@ install_missing() {
     die "missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install -y --no-install-recommends ${missing[*]}"
   fi
   say "installing missing Debian packages: ${missing[*]}"
-  local t0=$EPOCHREALTIME
+  local t0=$EPOCHREALTIME log
+  log=$(mktemp)
   export DEBIAN_FRONTEND=noninteractive
   # --no-install-recommends: 8 packages instead of ~40 (no hdf5, rrd, ...)
-  if ! timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
-    timeout 300 apt-get update -q >&2 || die "apt-get update failed"
-    timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
-      die "apt-get install ${missing[*]} failed"
+  if ! timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+    if ! timeout 300 apt-get update -q >>"$log" 2>&1 ||
+      ! timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+      tail -n 20 "$log" >&2
+      rm -f "$log"
+      die "apt-get install ${missing[*]} failed (last lines above)"
+    fi
   fi
+  rm -f "$log"
   say "installed in $(elapsed "$t0") s"
 }
 
