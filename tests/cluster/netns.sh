@@ -142,6 +142,12 @@ wait_forwarding() {
   done
 }
 
+# /proc/sys/net is the writer's namespace's: no need for procps' sysctl
+no_ipv6() {
+  in_ns "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
+    echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null || true
+}
+
 add_host() {
   local ns=$1 addr=$2 port=$3
   ip netns add "$ns"
@@ -149,7 +155,7 @@ add_host() {
   unshare --uts="$UTSDIR/$ns" hostname "$ns"
   ip -n "$ns" link set lo up
   # quiet links: no IPv6 (no DAD, no router solicitations), IPv4 only
-  in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  no_ipv6 "$ns"
   ip -n "$BRNS" link add "$port" type veth peer name eth0 netns "$ns"
   ip -n "$BRNS" link set "$port" master br0
   ip -n "$BRNS" link set "$port" up
@@ -187,7 +193,7 @@ cmd_up() {
   mkdir -p "$UTSDIR"
   ip netns add "$BRNS"
   ip -n "$BRNS" link set lo up
-  in_ns "$BRNS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  no_ipv6 "$BRNS"
   ip -n "$BRNS" link add br0 type bridge stp_state 0 forward_delay 0
   ip -n "$BRNS" link set br0 up
   local ports=(v-m) k

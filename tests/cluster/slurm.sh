@@ -39,7 +39,7 @@ SLURMD_PORT=${TF_SLURM_SLURMD_PORT:-6818}
 MUNGE_KEY=${TF_MUNGE_KEY:-/etc/munge/munge.key}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NETNS="$HERE/netns.sh"
-PACKAGES=(slurmctld slurmd slurm-client munge iproute2)
+PACKAGES=(slurmctld slurmd slurm-client munge iproute2 procps)
 MARKER=.taskfarm-slurm
 CONF="$DIR/slurm.conf"
 MUNGE_SOCKET="$DIR/munge/munge.socket"
@@ -160,7 +160,7 @@ stop_recorded() {
 our_stepds() {
   local p
   for p in $(pgrep -x slurmstepd || true); do
-    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "SLURM_CONF=$CONF" && echo "$p"
+    tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "SLURM_CONF=$CONF" && echo "$p"
   done
   return 0
 }
