@@ -1,29 +1,45 @@
 #include "master/runtime_dir.h"
 
 #include <stdlib.h>
+#include <sys/un.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
 namespace taskfarm::master {
 
 absl::StatusOr<RuntimeDir> RuntimeDir::Create(const std::string& parent) {
-  std::string base = parent;
-  if (base.empty()) {
+  // ipc endpoints are unix socket paths: they must fit sun_path. A long
+  // $TMPDIR (as under `bazel test`) falls back to /tmp.
+  constexpr size_t kMaxSocketPath = sizeof(sockaddr_un::sun_path) - 1;
+  constexpr size_t kLongestName = sizeof("/taskfarm.XXXXXX/stdin.tasks");
+  std::vector<std::string> bases;
+  if (!parent.empty()) {
+    bases.push_back(parent);
+  } else {
     const char* tmp = getenv("TMPDIR");
-    base = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+    if (tmp != nullptr && *tmp != '\0') bases.push_back(tmp);
+    bases.push_back("/tmp");
   }
-  std::string templ = absl::StrCat(base, "/taskfarm.XXXXXX");
-  // mkdtemp creates the directory with mode 0700.
-  if (mkdtemp(templ.data()) == nullptr) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot create a runtime directory in ", base, ": ", strerror(errno)));
+  std::string problem;
+  for (const std::string& base : bases) {
+    if (base.size() + kLongestName > kMaxSocketPath) {
+      problem = absl::StrCat(base, " is too long a path for unix sockets");
+      continue;
+    }
+    std::string templ = absl::StrCat(base, "/taskfarm.XXXXXX");
+    // mkdtemp creates the directory with mode 0700.
+    if (mkdtemp(templ.data()) != nullptr) return RuntimeDir(templ);
+    problem = absl::StrCat("cannot create a directory in ", base, ": ",
+                           strerror(errno));
   }
-  return RuntimeDir(templ);
+  return absl::UnavailableError(
+      absl::StrCat("no runtime directory: ", problem));
 }
 
 RuntimeDir::~RuntimeDir() {

@@ -42,7 +42,8 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
   const size_t n = words.size() - 1;
   if (!k.signature.AcceptsCount(n)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        name, " expects ", k.signature.Describe(), ", got ", n));
+        name, " expects ", k.signature.Describe(), ", got ",
+        n == 0 ? "none" : absl::StrCat(n)));
   }
   // String arguments are copied; views are made once storage_ is complete.
   std::vector<std::pair<size_t, size_t>> strings;  // (offset, length)

@@ -37,6 +37,12 @@ std::string TempDir(const std::string& name) {
   return dir;
 }
 
+std::string ShortTempDir() {
+  char templ[] = "/tmp/tfXXXXXX";
+  if (mkdtemp(templ) == nullptr) ADD_FAILURE() << "mkdtemp: " << strerror(errno);
+  return templ;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
@@ -85,8 +91,18 @@ Process::Process(std::vector<std::string> argv, const std::string& dir,
   std::vector<char*> args;
   for (std::string& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
+  // `env` entries replace the test's own of the same name.
   std::vector<char*> envp;
-  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    bool replaced = false;
+    for (const std::string& mine : env) {
+      if (entry.substr(0, entry.find('=') + 1) == mine.substr(0, mine.find('=') + 1)) {
+        replaced = true;
+      }
+    }
+    if (!replaced) envp.push_back(*e);
+  }
   for (std::string& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
   int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data());

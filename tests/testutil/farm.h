@@ -26,6 +26,9 @@ std::string Runfile(const std::string& path);
 
 // A fresh directory under TEST_TMPDIR.
 std::string TempDir(const std::string& name);
+// A fresh directory with a short path (/tmp/tfXXXXXX), for TMPDIR of a
+// master whose runtime directory must be found: unix socket paths are short.
+std::string ShortTempDir();
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
