@@ -12,13 +12,26 @@ Dispatcher::Dispatcher(Options options) : options_(options) {
   TF_CHECK(options_.retries >= 1);
 }
 
-void Dispatcher::AddWorker(WorkerId id, int64_t pid) {
+void Dispatcher::AddWorker(WorkerId id, int64_t pid, uint64_t budget) {
   Worker& w = workers_[id];
   w.pid = pid;
+  w.capped = budget > 0;
+  w.budget = budget;
   MarkReady(id, w);
 }
 
+bool Dispatcher::Spent(WorkerId id) const {
+  auto it = workers_.find(id);
+  return it != workers_.end() && it->second.capped && it->second.budget == 0;
+}
+
+bool Dispatcher::Busy(WorkerId id) const {
+  auto it = workers_.find(id);
+  return it != workers_.end() && !it->second.batches.empty();
+}
+
 void Dispatcher::MarkReady(WorkerId id, Worker& w) {
+  if (w.capped && w.budget == 0) return;
   if (!w.ready && w.batches.size() < options_.window) {
     w.ready = true;
     ready_.push_back(id);
@@ -45,7 +58,7 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
     Worker& w = it->second;
     w.ready = false;
     const size_t out = w.batches.size();
-    if (out >= options_.window) continue;
+    if (out >= options_.window || (w.capped && w.budget == 0)) continue;
     if (!isolated_.empty()) {
       if (out == 0) {
         if (w.reserved) {
@@ -69,7 +82,9 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
       ready_.push_front(id);
       return std::nullopt;
     }
-    return Grant{id, BatchSize(w), false};
+    uint32_t size = BatchSize(w);
+    if (w.capped && w.budget < size) size = static_cast<uint32_t>(w.budget);
+    return Grant{id, size, false};
   }
   return std::nullopt;
 }
@@ -109,6 +124,7 @@ uint64_t Dispatcher::Commit(const Grant& grant,
   batches_[batch_id] = Batch{grant.worker, std::move(body), count, 0,
                              grant.isolated, min_id};
   w.batches.push_back(batch_id);
+  if (w.capped) w.budget -= std::min<uint64_t>(w.budget, count);
   if (!grant.isolated) MarkReady(grant.worker, w);
   return batch_id;
 }

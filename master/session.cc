@@ -142,16 +142,25 @@ absl::Status Session::Setup() {
   supervisor_ = std::make_unique<supervise::Supervisor>(options_.restart,
                                                         supervise::SpawnOptions{});
   logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));
-  for (int i = 0; i < options_.workers; ++i) {
-    int slot = supervisor_->Add(
-        "worker", {options_.worker_bin,
-                   absl::StrCat("--connect=", rundir_->Endpoint("work"))});
-    worker_slots_.push_back(slot);
-    supervisor_->Start(slot, start_);
-  }
+  for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(start_);
   startup_deadline_ = start_ + kStartupTimeout;
   next_heartbeat_ = start_ + options_.heartbeat;
   return absl::OkStatus();
+}
+
+void Session::AddWorkerSlot(base::Instant now) {
+  int slot = supervisor_->Add(
+      "worker", {options_.worker_bin,
+                 absl::StrCat("--connect=", rundir_->Endpoint("work"))});
+  worker_slots_.push_back(slot);
+  supervisor_->Start(slot, now);
+}
+
+void Session::Retire(WorkerEntry& w) {
+  // --max-tasks-per-worker: its budget is spent and its last batch done.
+  pool_->Send(w, proto::Shutdown{"recycled"});
+  if (w.slot) supervisor_->Stop(*w.slot, base::Now(), 0, options_.grace);
+  LoseWorker(w.id, Loss{});
 }
 
 base::Instant Session::NextTimer(base::Instant now) const {
@@ -417,9 +426,11 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
     OnResults(*w, *results, parts);
   } else if (const auto* fatal = std::get_if<proto::Fatal>(&*message)) {
     Report(dispatcher_.OnFatal(w->id, *fatal));
-    // Answer, so the worker knows its report arrived and exits now; its
+    // Answer on the socket it came from (the heartbeat thread reports
+    // timeouts), so the worker knows its report arrived and exits now; its
     // replacement starts without the restart delay.
-    pool_->Send(*w, proto::Shutdown{"fatal received"});
+    (void)ports_[port]->Send(
+        {identity, proto::Codec::Encode(proto::Shutdown{"fatal received"})});
     if (w->slot) supervisor_->RestartSoon(*w->slot);
   } else if (const auto* hb = std::get_if<proto::Heartbeat>(&*message)) {
     w->last_heartbeat = *hb;
@@ -493,7 +504,7 @@ void Session::Welcome(WorkerEntry& w) {
                      static_cast<uint64_t>(std::chrono::duration_cast<
                          std::chrono::milliseconds>(options_.timeout).count()),
                      options_.max_memory_mb, options_.results_dir});
-  dispatcher_.AddWorker(w.id, w.pid);
+  dispatcher_.AddWorker(w.id, w.pid, options_.max_tasks_per_worker);
 }
 
 void Session::OnResults(WorkerEntry& w, const proto::Results& r,
@@ -509,6 +520,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
   if (w.slot) supervisor_->Productive(*w.slot);
   relay_->Push(std::move(parts[2]));
+  if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w);
 }
 
 void Session::OnLoggerMessage(proto::Parts& parts) {
@@ -601,7 +613,13 @@ void Session::Dispatch() {
     }
     auto body = std::make_shared<const std::string>(writer_.Finish());
     uint64_t batch_id = dispatcher_.Commit(*grant, body, n, min_id);
-    pool_->SendTasks(*pool_->Get(grant->worker), batch_id, n, SharedFrame(body));
+    WorkerEntry& w = *pool_->Get(grant->worker);
+    pool_->SendTasks(w, batch_id, n, SharedFrame(body));
+    if (dispatcher_.Spent(w.id) && !w.retiring) {
+      // Its successor starts now, while it finishes: no capacity gap.
+      w.retiring = true;
+      if (w.slot) AddWorkerSlot(base::Now());
+    }
   }
 }
 

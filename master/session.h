@@ -71,6 +71,8 @@ class Session {
   void StartCheck();
   void FinishCheck();
   void Welcome(WorkerEntry& w);
+  void AddWorkerSlot(base::Instant now);
+  void Retire(WorkerEntry& w);
   void Dispatch();
   void LoseWorker(WorkerId id, const Loss& loss);
   void Report(std::vector<LooseTask> quarantined);

@@ -85,8 +85,8 @@ class Supervisor {
   void Stop(int slot, base::Instant now, int signal, base::Duration grace);
   // Sends a signal to the slot's running child.
   void Kill(int slot, int signal);
-  // No more restarts for any slot (crash loop); running children are left
-  // to the caller's Stop.
+  // No more restarts for any slot (crash loop): slots waiting to restart
+  // fail now, running children fail when they exit. Stop them as usual.
   void GiveUp();
 
   // When Tick next has something to do (a restart or a SIGKILL), if ever.
@@ -123,6 +123,7 @@ class Supervisor {
   SpawnOptions spawn_;
   std::vector<Slot> slots_;
   int restarts_ = 0;
+  bool giving_up_ = false;
 };
 
 }  // namespace taskfarm::supervise
