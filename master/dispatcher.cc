@@ -250,32 +250,43 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
   auto wit = workers_.find(id);
   if (wit == workers_.end()) return quarantined;
   Worker& w = wit->second;
-  bool first = !w.fatal;  // after a Fatal, nothing else was running
-  std::deque<uint64_t> batch_ids = w.batches;
+  // Who is to blame: nobody after a Fatal (already struck) or when no task
+  // was running; the task named by `loss.running` if it is one of ours;
+  // else it is inferred from the oldest unfinished batch.
+  const bool blameless = w.fatal || loss.idle;
+  std::optional<std::pair<uint64_t, uint32_t>> named;
+  if (!blameless && loss.running) {
+    auto b = batches_.find(loss.running->first);
+    if (b != batches_.end() && b->second.worker == id &&
+        loss.running->second >= b->second.done &&
+        loss.running->second < b->second.count) {
+      named = loss.running;
+    }
+  }
+  bool infer = !blameless && !named;
+  const std::deque<uint64_t> batch_ids = w.batches;
   for (uint64_t batch_id : batch_ids) {
     const Batch& b = batches_.at(batch_id);
     std::vector<LooseTask> tasks = Loosen(b, b.done);
-    if (first && !tasks.empty()) {
-      first = false;
-      std::optional<size_t> culprit;
-      if (loss.running && loss.running->first == batch_id &&
-          loss.running->second >= b.done && loss.running->second < b.count) {
-        culprit = loss.running->second - b.done;
-      } else if (b.isolated || tasks.size() == 1) {
+    std::optional<size_t> culprit;
+    bool suspects = false;
+    if (named && named->first == batch_id) {
+      culprit = named->second - b.done;
+    } else if (infer && !tasks.empty()) {
+      infer = false;  // only the oldest unfinished batch can be running
+      if (b.isolated || tasks.size() == 1) {
         culprit = 0;
-      }
-      if (culprit) {
-        if (std::optional<LooseTask> q = Strike(std::move(tasks[*culprit]), loss)) {
-          quarantined.push_back(*std::move(q));
-        }
-        tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(*culprit));
-        Requeue(std::move(tasks), /*suspects=*/false);
       } else {
-        Requeue(std::move(tasks), /*suspects=*/true);
+        suspects = true;
       }
-    } else {
-      Requeue(std::move(tasks), /*suspects=*/false);
     }
+    if (culprit) {
+      if (std::optional<LooseTask> q = Strike(std::move(tasks[*culprit]), loss)) {
+        quarantined.push_back(*std::move(q));
+      }
+      tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(*culprit));
+    }
+    Requeue(std::move(tasks), suspects);
     batches_.erase(batch_id);
   }
   if (w.reserved) --reserved_;

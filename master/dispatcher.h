@@ -60,6 +60,8 @@ struct Loss {
   // The task known to be running (batch id, index), e.g. from a heartbeat
   // that showed it past its time limit. Without it, the culprit is inferred.
   std::optional<std::pair<uint64_t, uint32_t>> running;
+  // Known: no task was running (it died between tasks). No strike at all.
+  bool idle = false;
 };
 
 class Dispatcher {

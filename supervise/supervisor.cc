@@ -111,7 +111,16 @@ void Supervisor::Ready(int slot, base::Instant now) {
 
 void Supervisor::Productive(int slot) { slots_[slot].quick_deaths = 0; }
 
-void Supervisor::RestartSoon(int slot) { slots_[slot].restart_soon = true; }
+void Supervisor::RestartSoon(int slot, base::Instant now) {
+  Slot& s = slots_[slot];
+  if (s.state == ChildState::kBackoff) {
+    // Already dead: this death is forgiven, the restart happens now.
+    s.deadline = now;
+    s.quick_deaths = 0;
+  } else {
+    s.restart_soon = true;
+  }
+}
 
 void Supervisor::Stop(int slot, base::Instant now, int signal,
                       base::Duration grace) {

@@ -77,8 +77,10 @@ class Supervisor {
   void Ready(int slot, base::Instant now);
   // The slot's child completed work: its next death restarts at once.
   void Productive(int slot);
-  // Its next restart happens without delay (the child announced its death).
-  void RestartSoon(int slot);
+  // Its next restart (or, if it is already dead, its pending one) happens
+  // without delay, and the death does not count toward the backoff: the
+  // child announced its death, or was killed from outside while idle.
+  void RestartSoon(int slot, base::Instant now);
 
   // Asks the slot's child to stop: SIGTERM now (unless `signal` is 0: the
   // caller asked it some other way), SIGKILL at now + grace.
