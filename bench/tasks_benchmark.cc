@@ -3,7 +3,8 @@
 // Call over already-typed arguments.
 //
 //   ./tools/bazel run -c opt //bench:tasks_benchmark
-//   ./tools/bazel run -c opt //bench:tasks_benchmark -- --benchmark_filter=Primes
+//   ./tools/bazel run -c opt //bench:tasks_benchmark --
+//   --benchmark_filter=Primes
 
 #include <cstdint>
 #include <string>
@@ -39,8 +40,7 @@ void RunKind(benchmark::State& state, absl::string_view kind,
     }
     benchmark::DoNotOptimize(result.data());
   }
-  state.SetLabel(result.size() <= 40 ? result
-                                     : result.substr(0, 37) + "...");
+  state.SetLabel(result.size() <= 40 ? result : result.substr(0, 37) + "...");
 }
 
 uint64_t Arg(const benchmark::State& state, int i = 0) {

@@ -17,9 +17,8 @@ absl::StatusOr<std::string> RunTask(absl::string_view kind,
     return absl::NotFoundError(absl::StrCat("no task kind \"", kind, "\""));
   }
   if (!def->signature.AcceptsCount(args.size())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(kind, " expects ", def->signature.Describe(), ", got ",
-                     args.size()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        kind, " expects ", def->signature.Describe(), ", got ", args.size()));
   }
   std::vector<proto::Value> values;
   for (size_t i = 0; i < args.size(); ++i) {
