@@ -10,9 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,25 +18,18 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/files.h"
 #include "tests/testutil/run_task.h"
 
 namespace taskfarm {
 namespace {
 
 using testutil::CallContext;
+using testutil::ExpectError;
+using testutil::ReadFile;
 using testutil::RunTask;
-
-std::string TempPath(absl::string_view name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using testutil::TempPath;
+using testutil::WriteFile;
 
 absl::StatusOr<std::string> Shell(const std::string& script,
                                   const CallContext& context = {}) {
@@ -61,14 +51,10 @@ TEST(Exec, PassesArgumentsWithoutAShell) {
 }
 
 TEST(Exec, NonZeroExitIsAnErrorWithStderr) {
-  absl::StatusOr<std::string> r = Shell("echo out; echo oops >&2; exit 3");
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnknown);
-  EXPECT_EQ(r.status().message(), "exec: sh: exit 3; stderr: oops");
-}
-
-TEST(Exec, NonZeroExitWithoutStderr) {
-  absl::StatusOr<std::string> r = RunTask("exec", {"false"});
-  EXPECT_EQ(r.status().message(), "exec: false: exit 1");
+  ExpectError("exec", {"sh", "-c", "echo out; echo oops >&2; exit 3"},
+              absl::StatusCode::kUnknown, "exec: sh: exit 3; stderr: oops");
+  ExpectError("exec", {"false"}, absl::StatusCode::kUnknown,
+              "exec: false: exit 1");
 }
 
 TEST(Exec, KilledBySignalIsAnError) {
@@ -91,25 +77,19 @@ TEST(Exec, StderrInErrorIsItsEnd) {
 }
 
 TEST(Exec, MissingProgramIsNotFound) {
-  absl::StatusOr<std::string> r = RunTask("exec", {"nosuchprog", "x"});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(r.status().message(),
-            "exec: nosuchprog: No such file or directory");
+  ExpectError("exec", {"nosuchprog", "x"}, absl::StatusCode::kNotFound,
+              "exec: nosuchprog: No such file or directory");
 }
 
 TEST(Exec, FailedExecveIsReportedFromTheChild) {
   // A path skips the PATH search, so execve itself fails in the child.
-  absl::StatusOr<std::string> r = RunTask("exec", {"/nonexistent/prog"});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(r.status().message(),
-            "exec: /nonexistent/prog: No such file or directory");
-
+  ExpectError("exec", {"/nonexistent/prog"}, absl::StatusCode::kNotFound,
+              "exec: /nonexistent/prog: No such file or directory");
   const std::string script = TempPath("not_executable.sh");
-  std::ofstream(script) << "#!/bin/sh\necho hi\n";
+  WriteFile(script, "#!/bin/sh\necho hi\n");
   ASSERT_EQ(chmod(script.c_str(), 0644), 0);
-  r = RunTask("exec", {script});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(r.status().message(), "exec: " + script + ": Permission denied");
+  ExpectError("exec", {script}, absl::StatusCode::kPermissionDenied,
+              "exec: " + script + ": Permission denied");
 }
 
 TEST(Exec, HugeStdoutIsTruncatedWithANote) {

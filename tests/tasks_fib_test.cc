@@ -3,7 +3,6 @@
 // last digits of fib(100000) (checked against fibmod, a different algorithm).
 
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -15,27 +14,22 @@
 namespace taskfarm {
 namespace {
 
+using testutil::ExpectError;
+using testutil::ExpectResults;
 using testutil::RunTask;
 
 TEST(Fib, KnownValues) {
-  struct Case {
-    std::string n, want;
-  };
-  const std::vector<Case> cases = {
-      {"0", "0"},
-      {"1", "1"},
-      {"2", "1"},
-      {"20", "6765"},
-      {"90", "2880067194370816120"},
-      {"93", "12200160415121876738"},  // the largest that fits in 64 bits
-      {"94", "19740274219868223167"},  // the first one from GMP
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE("fib " + c.n);
-    absl::StatusOr<std::string> r = RunTask("fib", {c.n});
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(*r, c.want);
-  }
+  ExpectResults("fib", {
+                           {{"0"}, "0"},
+                           {{"1"}, "1"},
+                           {{"2"}, "1"},
+                           {{"20"}, "6765"},
+                           {{"90"}, "2880067194370816120"},
+                           // The largest that fits in 64 bits.
+                           {{"93"}, "12200160415121876738"},
+                           // The first one from GMP.
+                           {{"94"}, "19740274219868223167"},
+                       });
 }
 
 TEST(Fib, Thousand) {
@@ -62,17 +56,15 @@ TEST(Fib, HundredThousandMatchesFibMod) {
 }
 
 TEST(Fib, RejectsNegative) {
-  absl::StatusOr<std::string> r = RunTask("fib", {"-1"});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(), "fib: n must be >= 0, got -1");
+  ExpectError("fib", {"-1"}, absl::StatusCode::kInvalidArgument,
+              "fib: n must be >= 0, got -1");
 }
 
 TEST(Fib, RejectsAboveMax) {
-  absl::StatusOr<std::string> r =
-      RunTask("fib", {absl::StrCat(tasks::kFibMaxN + 1)});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(r.status().message(), "fib: n must be <="))
-      << r.status();
+  ExpectError("fib", {absl::StrCat(tasks::kFibMaxN + 1)},
+              absl::StatusCode::kInvalidArgument,
+              absl::StrCat("fib: n must be <= ", tasks::kFibMaxN, ", got ",
+                           tasks::kFibMaxN + 1));
 }
 
 }  // namespace

@@ -17,6 +17,9 @@
 namespace taskfarm {
 namespace {
 
+using testutil::ExpectError;
+using testutil::ExpectReproducible;
+using testutil::ExpectResults;
 using testutil::RunTask;
 
 // A and B as matmul documents: A then B, row by row, uniform in [-1, 1).
@@ -42,20 +45,14 @@ double Checksum(size_t n, uint64_t seed) {
 }
 
 TEST(MatMul, KnownChecksums) {
-  struct Case {
-    std::string n, seed, want;
-  };
-  const std::vector<Case> cases = {
-      {"1", "0", "-0.1049842352"},  {"2", "1", "0.7499872066"},
-      {"3", "1", "0.6694465007"},   {"17", "5", "-4.27473592"},
-      {"64", "42", "-38.51118774"}, {"100", "2024", "-256.1133754"},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE("matmul " + c.n + " " + c.seed);
-    absl::StatusOr<std::string> r = RunTask("matmul", {c.n, c.seed});
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(*r, c.want);
-  }
+  ExpectResults("matmul", {
+                              {{"1", "0"}, "-0.1049842352"},
+                              {{"2", "1"}, "0.7499872066"},
+                              {{"3", "1"}, "0.6694465007"},
+                              {{"17", "5"}, "-4.27473592"},
+                              {{"64", "42"}, "-38.51118774"},
+                              {{"100", "2024"}, "-256.1133754"},
+                          });
 }
 
 TEST(MatMul, MatchesNaiveProduct) {
@@ -90,21 +87,13 @@ TEST(MatMul, SumEqualsColumnSumsTimesRowSums) {
 }
 
 TEST(MatMul, SameSeedSameChecksum) {
-  absl::StatusOr<std::string> first = RunTask("matmul", {"50", "9"});
-  absl::StatusOr<std::string> second = RunTask("matmul", {"50", "9"});
-  absl::StatusOr<std::string> other = RunTask("matmul", {"50", "10"});
-  ASSERT_TRUE(first.ok() && second.ok() && other.ok());
-  EXPECT_EQ(*first, *second);
-  EXPECT_NE(*first, *other);
+  ExpectReproducible("matmul", {"50", "9"}, {"50", "10"});
 }
 
 TEST(MatMul, RejectsSizeOutOfRange) {
   for (const char* n : {"0", "2049"}) {
-    SCOPED_TRACE(absl::StrCat("matmul ", n));
-    absl::StatusOr<std::string> r = RunTask("matmul", {n, "1"});
-    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_EQ(r.status().message(),
-              absl::StrCat("matmul: N must be in [1, 2048], got ", n));
+    ExpectError("matmul", {n, "1"}, absl::StatusCode::kInvalidArgument,
+                absl::StrCat("matmul: N must be in [1, 2048], got ", n));
   }
 }
 

@@ -4,30 +4,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tasks/library/output_capture.h"
 #include "tasks/library/scoped_fd.h"
+#include "tests/testutil/files.h"
 
 namespace taskfarm::tasks {
 namespace {
 
-std::string TempPath(absl::string_view name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using testutil::ReadFile;
+using testutil::TempPath;
 
 // The bytes 0, 1, ..., n - 1 as text digits, so any cut shows where it is.
 std::string Digits(size_t n) {

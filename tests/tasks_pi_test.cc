@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -13,32 +12,21 @@
 namespace taskfarm {
 namespace {
 
+using testutil::ExpectError;
+using testutil::ExpectReproducible;
+using testutil::ExpectResults;
 using testutil::RunTask;
 
 TEST(Pi, KnownEstimates) {
-  struct Case {
-    std::string samples, seed, want;
-  };
-  const std::vector<Case> cases = {
-      {"1", "1", "4.00000000"},
-      {"1000", "42", "3.18000000"},   // 795 of 1000 inside
-      {"100000", "7", "3.13880000"},  // 78470 of 100000 inside
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE("pi " + c.samples + " " + c.seed);
-    absl::StatusOr<std::string> r = RunTask("pi", {c.samples, c.seed});
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(*r, c.want);
-  }
+  ExpectResults("pi", {
+                          {{"1", "1"}, "4.00000000"},
+                          {{"1000", "42"}, "3.18000000"},   // 795 inside
+                          {{"100000", "7"}, "3.13880000"},  // 78470 inside
+                      });
 }
 
 TEST(Pi, SameSeedSameEstimate) {
-  absl::StatusOr<std::string> first = RunTask("pi", {"200000", "12345"});
-  absl::StatusOr<std::string> second = RunTask("pi", {"200000", "12345"});
-  absl::StatusOr<std::string> other = RunTask("pi", {"200000", "12346"});
-  ASSERT_TRUE(first.ok() && second.ok() && other.ok());
-  EXPECT_EQ(*first, *second);
-  EXPECT_NE(*first, *other);
+  ExpectReproducible("pi", {"200000", "12345"}, {"200000", "12346"});
 }
 
 TEST(Pi, MillionSamplesAreWithinSixSigma) {
@@ -51,9 +39,8 @@ TEST(Pi, MillionSamplesAreWithinSixSigma) {
 }
 
 TEST(Pi, RejectsZeroSamples) {
-  absl::StatusOr<std::string> r = RunTask("pi", {"0", "1"});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(), "pi: SAMPLES must be >= 1");
+  ExpectError("pi", {"0", "1"}, absl::StatusCode::kInvalidArgument,
+              "pi: SAMPLES must be >= 1");
 }
 
 }  // namespace

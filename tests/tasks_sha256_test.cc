@@ -1,19 +1,21 @@
 // Tests of the sha256 and sha256file task kinds against the FIPS 180-2 test
 // vectors, and of sha256file's streaming and errors.
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/files.h"
 #include "tests/testutil/run_task.h"
 
 namespace taskfarm {
 namespace {
 
+using testutil::ExpectError;
+using testutil::ExpectResults;
 using testutil::RunTask;
+using testutil::TempPath;
+using testutil::WriteFile;
 
 constexpr char kEmptyDigest[] =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -23,35 +25,16 @@ constexpr char kAbcDigest[] =
 constexpr char kMillionADigest[] =
     "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
 
-// A path for a scratch file inside the test's temporary directory.
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  ASSERT_TRUE(out.good()) << path;
-}
-
 TEST(Sha256, TestVectors) {
-  struct Case {
-    std::string text, want;
-  };
-  const std::vector<Case> cases = {
-      {"", kEmptyDigest},
-      {"abc", kAbcDigest},
-      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-      {std::string(1000000, 'a'), kMillionADigest},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE("sha256 of " + std::to_string(c.text.size()) + " bytes");
-    absl::StatusOr<std::string> r = RunTask("sha256", {c.text});
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(*r, c.want);
-  }
+  ExpectResults(
+      "sha256",
+      {
+          {{""}, kEmptyDigest},
+          {{"abc"}, kAbcDigest},
+          {{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"},
+           "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+          {{std::string(1000000, 'a')}, kMillionADigest},
+      });
 }
 
 TEST(Sha256, HashesEveryByteIncludingNul) {
@@ -63,38 +46,27 @@ TEST(Sha256, HashesEveryByteIncludingNul) {
 }
 
 TEST(Sha256File, MatchesTestVectors) {
-  struct Case {
-    std::string name, bytes, want;
-  };
   // A million bytes spans many read chunks, with a partial one at the end.
-  const std::vector<Case> cases = {
-      {"empty", "", kEmptyDigest},
-      {"abc", "abc", kAbcDigest},
-      {"million", std::string(1000000, 'a'), kMillionADigest},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE("sha256file " + c.name);
-    const std::string path = TempPath("sha256_" + c.name);
-    WriteFile(path, c.bytes);
-    absl::StatusOr<std::string> r = RunTask("sha256file", {path});
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(*r, c.want);
-  }
+  WriteFile(TempPath("empty"), "");
+  WriteFile(TempPath("abc"), "abc");
+  WriteFile(TempPath("million"), std::string(1000000, 'a'));
+  ExpectResults("sha256file", {
+                                  {{TempPath("empty")}, kEmptyDigest},
+                                  {{TempPath("abc")}, kAbcDigest},
+                                  {{TempPath("million")}, kMillionADigest},
+                              });
 }
 
 TEST(Sha256File, MissingFileNamesPathAndReason) {
   const std::string path = TempPath("no_such_file");
-  absl::StatusOr<std::string> r = RunTask("sha256file", {path});
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(r.status().message(),
-            "sha256file: " + path + ": No such file or directory");
+  ExpectError("sha256file", {path}, absl::StatusCode::kNotFound,
+              "sha256file: " + path + ": No such file or directory");
 }
 
 TEST(Sha256File, DirectoryIsAnError) {
   const std::string dir = TempPath("");
-  absl::StatusOr<std::string> r = RunTask("sha256file", {dir});
-  EXPECT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "sha256file: " + dir + ": Is a directory");
+  ExpectError("sha256file", {dir}, absl::StatusCode::kFailedPrecondition,
+              "sha256file: " + dir + ": Is a directory");
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 // Example:
 //   absl::StatusOr<std::string> r = RunTask("fibmod", {"10", "7"});
 //   EXPECT_EQ(*r, "6");
+//   ExpectResults("fib", {{{"10"}, "55"}, {{"20"}, "6765"}});
+//   ExpectError("fib", {"-1"}, absl::StatusCode::kInvalidArgument,
+//               "fib: n must be >= 0, got -1");
 //
 // Thread-compatible (the task functions themselves are single-threaded).
 
@@ -19,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "tasks/task.h"
@@ -39,6 +43,27 @@ struct CallContext {
 absl::StatusOr<std::string> RunTask(absl::string_view kind,
                                     const std::vector<std::string>& args,
                                     const CallContext& context = {});
+
+// One row of a table-driven test: the arguments and the result expected.
+struct TaskCase {
+  std::vector<std::string> args;
+  std::string want;
+};
+
+// Runs `kind` on each case and expects it to succeed with `want`; failures
+// name the call, e.g. "fibmod 10 7".
+void ExpectResults(absl::string_view kind, const std::vector<TaskCase>& cases);
+
+// Expects `kind` on `args` to fail with exactly `code` and `message`.
+void ExpectError(absl::string_view kind, const std::vector<std::string>& args,
+                 absl::StatusCode code, absl::string_view message);
+
+// Expects `kind` to give the same result twice on `args`, and a different
+// one on `other_args` (another seed, say): the result depends on its inputs
+// and on nothing else.
+void ExpectReproducible(absl::string_view kind,
+                        const std::vector<std::string>& args,
+                        const std::vector<std::string>& other_args);
 
 }  // namespace taskfarm::testutil
 
