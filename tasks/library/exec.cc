@@ -119,8 +119,8 @@ absl::Status Exec(const Call& call, std::string* result) {
 }  // namespace
 
 TASKFARM_TASK(exec, "str str...",
-              "PROGRAM ARG...: runs PROGRAM (PATH lookup, no shell); its "
-              "stdout if it exits 0, else an error with its stderr",
+              "PROGRAM ARG...: runs PROGRAM (PATH, no shell): its stdout on "
+              "exit 0, else an error with its stderr",
               &Exec);
 
 }  // namespace taskfarm::tasks

@@ -92,8 +92,8 @@ absl::Status Mandelbrot(const Call& call, std::string* result) {
 }  // namespace
 
 TASKFARM_TASK(mandelbrot, "uint uint uint uint",
-              "X Y SIZE ITER: tile (X, Y) of SIZE^2 pixels of a 4096^2 picture "
-              "of [-2.5,1]x[-1.75,1.75]: \"inside=K iterations=T\"",
+              "X Y SIZE ITER: \"inside=K iterations=T\" for tile (X, Y) of a "
+              "4096^2-pixel Mandelbrot picture",
               &Mandelbrot);
 
 }  // namespace taskfarm::tasks

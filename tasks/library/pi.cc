@@ -47,8 +47,8 @@ absl::Status Pi(const Call& call, std::string* result) {
 }  // namespace
 
 TASKFARM_TASK(pi, "uint uint",
-              "SAMPLES SEED: pi estimated from SAMPLES random points seeded by "
-              "SEED, to 8 decimals (Monte Carlo, reproducible)",
+              "SAMPLES SEED: pi from SAMPLES random points seeded by SEED, to 8 "
+              "decimals (Monte Carlo)",
               &Pi);
 
 }  // namespace taskfarm::tasks
