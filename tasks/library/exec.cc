@@ -47,6 +47,13 @@ absl::Status WithPrefix(absl::string_view prefix, const absl::Status& s) {
   return absl::Status(s.code(), absl::StrCat(prefix, s.message()));
 }
 
+// Where one attempt's full output goes: DIR/ID.ATTEMPT.stdout and .stderr,
+// or nowhere (invalid descriptors) when the batch has no results dir.
+struct OutputFiles {
+  std::string out_name, err_name;
+  ScopedFd out, err;
+};
+
 absl::StatusOr<ScopedFd> CreateFile(const std::string& path) {
   ScopedFd fd(
       open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
@@ -54,6 +61,23 @@ absl::StatusOr<ScopedFd> CreateFile(const std::string& path) {
     return absl::ErrnoToStatus(errno, absl::StrCat("cannot create ", path));
   }
   return fd;
+}
+
+absl::StatusOr<OutputFiles> CreateOutputFiles(const Call& call) {
+  OutputFiles files;
+  const std::string& dir = call.env().results_dir;
+  if (dir.empty()) return files;
+  const std::string base =
+      absl::StrCat(dir, "/", call.id(), ".", call.attempt());
+  files.out_name = base + ".stdout";
+  files.err_name = base + ".stderr";
+  absl::StatusOr<ScopedFd> out = CreateFile(files.out_name);
+  if (!out.ok()) return out.status();
+  absl::StatusOr<ScopedFd> err = CreateFile(files.err_name);
+  if (!err.ok()) return err.status();
+  files.out = *std::move(out);
+  files.err = *std::move(err);
+  return files;
 }
 
 // The error for a program that did not exit 0.
@@ -77,31 +101,20 @@ absl::Status Exec(const Call& call, std::string* result) {
   absl::StatusOr<Subprocess> child = Subprocess::Start(argv);
   if (!child.ok()) return WithPrefix("exec: ", child.status());
 
-  // Files for this attempt's full output, if asked for. Returning early
-  // kills the child (Subprocess's destructor).
-  const std::string& dir = call.env().results_dir;
-  const std::string base =
-      absl::StrCat(dir, "/", call.id(), ".", call.attempt());
-  ScopedFd out_file, err_file;
-  if (!dir.empty()) {
-    absl::StatusOr<ScopedFd> out_fd = CreateFile(base + ".stdout");
-    if (!out_fd.ok()) return WithPrefix(prefix, out_fd.status());
-    absl::StatusOr<ScopedFd> err_fd = CreateFile(base + ".stderr");
-    if (!err_fd.ok()) return WithPrefix(prefix, err_fd.status());
-    out_file = *std::move(out_fd);
-    err_file = *std::move(err_fd);
-  }
+  // Returning early kills the child (Subprocess's destructor).
+  absl::StatusOr<OutputFiles> files = CreateOutputFiles(call);
+  if (!files.ok()) return WithPrefix(prefix, files.status());
   // Only the end of stderr is shown (in errors), so none is kept from the
   // start.
-  OutputCapture out(kResultBytes, std::move(out_file), kFileBytes);
-  OutputCapture err(0, std::move(err_file), kFileBytes);
+  OutputCapture out(kResultBytes, std::move(files->out), kFileBytes);
+  OutputCapture err(0, std::move(files->err), kFileBytes);
   absl::Status read =
       ReadUntilEof({{child->stdout_fd(), &out}, {child->stderr_fd(), &err}});
   if (!read.ok()) return WithPrefix(prefix, read);
   absl::StatusOr<int> wait_status = child->Wait();
   if (!wait_status.ok()) return WithPrefix(prefix, wait_status.status());
-  absl::Status out_written = out.Finish(base + ".stdout");
-  absl::Status err_written = err.Finish(base + ".stderr");
+  absl::Status out_written = out.Finish(files->out_name);
+  absl::Status err_written = err.Finish(files->err_name);
 
   if (!WIFEXITED(*wait_status) || WEXITSTATUS(*wait_status) != 0) {
     return ProgramFailed(argv[0], *wait_status, err);

@@ -40,7 +40,6 @@ class Montgomery {
     r2_ = static_cast<uint64_t>(static_cast<u128>(r) * r % n);
   }
 
-  uint64_t n() const { return n_; }
   uint64_t To(uint64_t x) const { return Mul(x % n_, r2_); }
   uint64_t Mul(uint64_t a, uint64_t b) const {
     return Reduce(static_cast<u128>(a) * b);
