@@ -1,0 +1,217 @@
+// End to end, the guarantees of DESIGN.md under misbehaving tasks: poison
+// tasks are quarantined without hurting their neighbours, hung and stopped
+// workers are replaced, memory limits hold, crash loops stop, and a killed
+// master's batch resumes exactly.
+
+#include <signal.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/testutil/farm.h"
+
+namespace taskfarm::testing {
+namespace {
+
+using std::chrono::seconds;
+
+std::map<uint64_t, nlohmann::json> ById(const std::vector<nlohmann::json>& records) {
+  std::map<uint64_t, nlohmann::json> by_id;
+  for (const auto& r : records) {
+    EXPECT_TRUE(by_id.emplace(r.at("id").get<uint64_t>(), r).second) << "twice: " << r.dump();
+  }
+  return by_id;
+}
+
+std::vector<nlohmann::json> RunJsonl(const std::vector<std::string>& args, int want_exit,
+                                     MasterRun* run_out = nullptr) {
+  std::string out = TempDir("rel") + "/out.jsonl";
+  std::vector<std::string> all = {"--format=jsonl", "--output=" + out};
+  all.insert(all.end(), args.begin(), args.end());
+  MasterRun run = RunMaster(all, seconds(120));
+  EXPECT_EQ(run.exit_code, want_exit) << run.err;
+  if (run_out != nullptr) *run_out = run;
+  return ReadJsonl(out);
+}
+
+TEST(Reliability, PoisonTaskIsQuarantinedAndNoGoodTaskGetsAStrike) {
+  std::string dir = TempDir("poison");
+  std::string tasks;
+  for (int i = 0; i < 10000; ++i) {
+    tasks += i == 4321 ? "crash SIGSEGV\n" : "fib " + std::to_string(i % 90) + "\n";
+  }
+  WriteFile(dir + "/tasks.txt", tasks);
+  std::map<uint64_t, nlohmann::json> got =
+      ById(RunJsonl({"--workers=3", "--retries=3", dir + "/tasks.txt"}, 1));
+  ASSERT_EQ(got.size(), 10000u);
+  for (const auto& [id, r] : got) {
+    if (id == 4321) {
+      EXPECT_EQ(r.at("status"), "crashed");
+      EXPECT_EQ(r.at("result"), "SIGSEGV");
+      EXPECT_EQ(r.at("attempts"), 3);
+    } else {
+      ASSERT_EQ(r.at("status"), "ok") << r.dump();
+      ASSERT_EQ(r.at("attempts"), 1) << "an innocent task got a strike: " << r.dump();
+      ASSERT_EQ(r.at("result"), Fib(id % 90));
+    }
+  }
+}
+
+TEST(Reliability, ExitCodeOfACrashIsReported) {
+  std::map<uint64_t, nlohmann::json> got =
+      ById(RunJsonl({"--workers=1", "--retries=2", "--tasks=exit 3; fib 10"}, 1));
+  EXPECT_EQ(got.at(0).at("status"), "crashed");
+  EXPECT_EQ(got.at(0).at("result"), "exit 3");
+  EXPECT_EQ(got.at(0).at("attempts"), 2);
+  EXPECT_EQ(got.at(1).at("result"), "55");
+}
+
+TEST(Reliability, HungTaskTimesOutAndTheBatchGoesOn) {
+  MasterRun run;
+  std::map<uint64_t, nlohmann::json> got = ById(RunJsonl(
+      {"--workers=2", "--timeout=200ms", "--retries=2", "--tasks=hang; fib 1..50"}, 1, &run));
+  ASSERT_EQ(got.size(), 51u);
+  EXPECT_EQ(got.at(0).at("status"), "timeout");
+  EXPECT_EQ(got.at(0).at("attempts"), 2);
+  for (uint64_t id = 1; id <= 50; ++id) EXPECT_EQ(got.at(id).at("status"), "ok");
+  EXPECT_NE(run.err.find("quarantined"), std::string::npos) << run.err;
+}
+
+TEST(Reliability, UncaughtExceptionIsReportedByTheWorkerBeforeItExits) {
+  std::map<uint64_t, nlohmann::json> got =
+      ById(RunJsonl({"--workers=1", "--retries=2", "--tasks=throw boom; fib 7"}, 1));
+  EXPECT_EQ(got.at(0).at("status"), "crashed");
+  EXPECT_NE(got.at(0).at("result").get<std::string>().find("uncaught exception: boom"),
+            std::string::npos);
+  EXPECT_EQ(got.at(1).at("result"), "13");
+}
+
+TEST(Reliability, MemoryLimitKillsOnlyTheGreedyTask) {
+  std::map<uint64_t, nlohmann::json> got = ById(RunJsonl(
+      {"--workers=2", "--max-memory=64", "--retries=2", "--tasks=alloc 16; alloc 4096; fib 1..20"},
+      1));
+  ASSERT_EQ(got.size(), 22u);
+  EXPECT_EQ(got.at(0).at("status"), "ok");
+  EXPECT_EQ(got.at(1).at("status"), "oom");
+  EXPECT_EQ(got.at(1).at("attempts"), 2);
+  for (uint64_t id = 2; id < 22; ++id) EXPECT_EQ(got.at(id).at("status"), "ok");
+}
+
+TEST(Reliability, StoppedWorkerIsDeclaredLostAndReplaced) {
+  std::string dir = TempDir("stop");
+  std::string out = dir + "/out.jsonl";
+  std::string tasks;
+  for (int i = 0; i < 300; ++i) tasks += "sleep 10\n";
+  WriteFile(dir + "/tasks.txt", tasks);
+  Process master(MasterArgv({"--workers=2", "--heartbeat=100ms", "--liveness=3",
+                             "--format=jsonl", "--output=" + out,
+                             "--stats-json=" + dir + "/stats.json", dir + "/tasks.txt"}),
+                 dir);
+  pid_t stopped = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        if (Lines(ReadFile(out)).size() < 10) return false;
+        for (pid_t p : ChildrenOf(master.pid())) {
+          if (CommandName(p) == "worker") stopped = p;
+        }
+        return stopped != 0;
+      },
+      seconds(60)));
+  kill(stopped, SIGSTOP);
+  ASSERT_EQ(master.Wait(seconds(120)), 0) << master.err();
+  EXPECT_FALSE(Alive(stopped));
+  std::map<uint64_t, nlohmann::json> got = ById(ReadJsonl(out));
+  EXPECT_EQ(got.size(), 300u);
+  nlohmann::json stats = nlohmann::json::parse(ReadFile(dir + "/stats.json"));
+  EXPECT_EQ(stats.at("worker_deaths").get<int>(), 1);
+}
+
+TEST(Reliability, CrashLoopStopsWithExitThree) {
+  std::string dir = TempDir("loop");
+  std::string tasks;
+  for (int i = 0; i < 200; ++i) tasks += "crash SIGABRT\n";
+  WriteFile(dir + "/tasks.txt", tasks);
+  MasterRun run = RunMaster({"--workers=3", "--crash-loop=10", dir + "/tasks.txt"}, seconds(60));
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_NE(run.err.find("crash loop"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("SIGABRT"), std::string::npos) << run.err;
+}
+
+TEST(Reliability, WorkerThatCannotStartIsACrashLoop) {
+  MasterRun run = RunMaster({"--workers=2", "--worker_bin=/bin/false", "--tasks=fib 1"},
+                            seconds(60));
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_NE(run.err.find("before saying hello"), std::string::npos) << run.err;
+}
+
+TEST(Reliability, KilledMasterResumesToAnExactOutput) {
+  std::string dir = TempDir("resume");
+  std::string out = dir + "/out.jsonl";
+  std::string tasks;
+  for (int i = 0; i < 2000; ++i) tasks += "sleep 1\n";
+  WriteFile(dir + "/tasks.txt", tasks);
+  const std::vector<std::string> args = {"--workers=2", "--format=jsonl", "--output=" + out,
+                                         dir + "/tasks.txt"};
+  {
+    Process master(MasterArgv(args), dir);
+    ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(out)).size() >= 200; }, seconds(60)));
+    std::vector<pid_t> children = ChildrenOf(master.pid());
+    master.Signal(SIGKILL);
+    ASSERT_TRUE(master.Wait(seconds(10)).has_value());
+    // The orphaned logger flushes what it had and exits (PR_SET_PDEATHSIG).
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          for (pid_t c : children) {
+            if (Alive(c)) return false;
+          }
+          return true;
+        },
+        seconds(30)));
+  }
+  // Tear the last line, as a crash in the middle of a write would.
+  size_t before = Lines(ReadFile(out)).size();
+  ASSERT_LT(before, 2000u);
+  {
+    std::ofstream torn(out, std::ios::app);
+    torn << "{\"id\":1999,\"task\":\"sle";
+  }
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  MasterRun run = RunMaster(resume, seconds(120));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<uint64_t, nlohmann::json> got = ById(ReadJsonl(out));
+  EXPECT_EQ(got.size(), 2000u);
+  EXPECT_NE(run.err.find("already in the output"), std::string::npos) << run.err;
+}
+
+TEST(Reliability, ResumeRefusesAnotherTaskList) {
+  std::string dir = TempDir("refuse");
+  std::string out = dir + "/out.jsonl";
+  MasterRun first = RunMaster({"--workers=1", "--format=jsonl", "--output=" + out,
+                               "--tasks=fib 1..10"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  std::string before = ReadFile(out);
+  MasterRun again = RunMaster({"--workers=1", "--format=jsonl", "--output=" + out,
+                               "--tasks=fib 1..11", "--resume"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("different task list"), std::string::npos) << again.err;
+  EXPECT_EQ(ReadFile(out), before);
+}
+
+TEST(Reliability, WorkersAreRecycledAfterMaxTasks) {
+  std::map<int64_t, int> per_worker;
+  for (const auto& r : RunJsonl({"--workers=2", "--max-tasks-per-worker=50",
+                                 "--tasks=fib 0..499", "--fsync"},
+                                0)) {
+    per_worker[r.at("worker").get<int64_t>()]++;
+  }
+  EXPECT_GE(per_worker.size(), 10u);
+  for (const auto& [pid, n] : per_worker) EXPECT_LE(n, 50) << pid;
+}
+
+}  // namespace
+}  // namespace taskfarm::testing
