@@ -80,7 +80,7 @@ int Session::Run() {
   }
   Loop();
   stats_.Finish(base::Now());
-  if (phase_ != Phase::kDone || exit_code_ != kExitUsage) {
+  if (!options_.list_tasks && (phase_ != Phase::kDone || exit_code_ != kExitUsage)) {
     const int restarts = supervisor_ ? supervisor_->restarts() : 0;
     if (exit_code_ != kExitUsage) stats_.PrintSummary(stderr, restarts, outcome_);
     if (!options_.stats_json.empty()) {
@@ -119,12 +119,6 @@ absl::Status Session::Setup() {
   if (!dir.ok()) return dir.status();
   rundir_.emplace(*std::move(dir));
   if (absl::Status s = io_.Prepare(rundir_->path()); !s.ok()) return s;
-  if (io_.demo()) {
-    std::fprintf(stderr,
-                 "taskfarm: no tasks given: running the demo batch \"%s\" "
-                 "(see --help)\n",
-                 kDemoTasks);
-  }
 
   context_ = std::make_unique<zmq::context_t>(1);
   auto work = std::make_unique<proto::Transport>(*context_, zmq::socket_type::router);
@@ -582,10 +576,17 @@ void Session::OnLoggerMessage(proto::Parts& parts) {
 }
 
 void Session::ListTasks() {
-  std::printf("Task kinds of %s:\n\n", options_.worker_bin.c_str());
+  size_t name_width = 4, sig_width = 9;
   for (const Kind& k : kinds_->kinds()) {
-    std::string args = k.signature.ToString();
-    std::printf("  %-11s %-17s %s\n", k.name.c_str(), args.c_str(), k.doc.c_str());
+    name_width = std::max(name_width, k.name.size());
+    sig_width = std::max(sig_width, k.signature.ToString().size());
+  }
+  std::printf("%-*s  %-*s  %s\n", static_cast<int>(name_width), "KIND",
+              static_cast<int>(sig_width), "ARGUMENTS", "WHAT IT DOES");
+  for (const Kind& k : kinds_->kinds()) {
+    std::printf("%-*s  %-*s  %s\n", static_cast<int>(name_width), k.name.c_str(),
+                static_cast<int>(sig_width), k.signature.ToString().c_str(),
+                k.doc.c_str());
   }
   std::printf("\nArgument types: int, uint (>= 0), float, str; \"...\" repeats.\n");
   exit_code_ = kExitOk;
@@ -620,6 +621,12 @@ void Session::FinishCheck() {
     std::fprintf(stderr, "taskfarm: %s\n", std::string(s.message()).c_str());
     Fail(kExitUsage, "bad output");
     return;
+  }
+  if (io_.demo()) {
+    std::fprintf(stderr,
+                 "taskfarm: no tasks given: running the demo batch \"%s\" "
+                 "(see --help)\n",
+                 kDemoTasks);
   }
   stats_.SetTotal(io_.total());
   if (io_.done() != nullptr) stats_.SetSkipped(io_.done()->size());
