@@ -97,25 +97,25 @@ absl::Status Throw(const Call& call, std::string*) {
 }  // namespace
 
 TASKFARM_TASK(crash, "str",
-              "fault injection: the worker raises signal SIGNAL (SIGSEGV, "
+              "SIGNAL: fault injection: the worker raises SIGNAL (SIGSEGV, "
               "SEGV or 11) and dies",
               &Crash);
 TASKFARM_TASK(exit, "int",
-              "fault injection: the worker exits at once with status CODE",
+              "CODE: fault injection: the worker exits at once with status CODE",
               &Exit);
 TASKFARM_TASK(hang, "", "fault injection: never returns (see --timeout)",
               &Hang);
 TASKFARM_TASK(alloc, "uint",
-              "fault injection: allocates and touches MB megabytes (see "
+              "MB: fault injection: allocates and touches MB megabytes (see "
               "--max-memory)",
               &Alloc);
-TASKFARM_TASK(sleep, "uint", "sleeps MS milliseconds, then returns", &Sleep);
+TASKFARM_TASK(sleep, "uint", "MS: sleeps MS milliseconds, then returns \"slept MS ms\"", &Sleep);
 TASKFARM_TASK(fail, "str...",
-              "fault injection: returns an error with the words as message",
+              "WORDS...: fault injection: returns an error, the words as message",
               &Fail);
 TASKFARM_TASK(throw, "str",
-              "fault injection: throws an exception; the worker reports it "
-              "and exits",
+              "MESSAGE: fault injection: throws; the worker reports it and "
+              "exits",
               &Throw);
 
 }  // namespace taskfarm::tasks
