@@ -321,11 +321,7 @@ void Session::OnTimers(base::Instant now) {
     next_heartbeat_ = now + options_.heartbeat;
   }
   if (phase_ == Phase::kRunning && now >= next_progress_) {
-    relay_->SendProgress(proto::Progress{
-        io_.total(), stats_.done() + stats_.skipped(), stats_.not_ok(),
-        static_cast<uint32_t>(pool_->size()),
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  now - start_).count())});
+    SendProgress(now);
     next_progress_ = now + kProgressInterval;
   }
   if (phase_ == Phase::kStarting && now >= startup_deadline_) {
@@ -356,6 +352,14 @@ void Session::OnTimers(base::Instant now) {
   }
 }
 
+void Session::SendProgress(base::Instant now) {
+  relay_->SendProgress(proto::Progress{
+      io_.total(), stats_.done() + stats_.skipped(), stats_.not_ok(),
+      static_cast<uint32_t>(pool_->size()),
+      static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - start_).count())});
+}
+
 void Session::BeginStopping(base::Instant now) {
   phase_ = Phase::kStopping;
   stop_deadline_ = now + options_.grace;
@@ -384,6 +388,7 @@ void Session::MaybeFinish(base::Instant now) {
   }
   if (workers_gone && relay_->Empty() &&
       supervisor_->state(logger_slot_) == supervise::ChildState::kUp) {
+    SendProgress(now);  // the final figures, for the progress line
     relay_->SendShutdown();
     supervisor_->Stop(logger_slot_, now, 0, kLoggerFlushTimeout);
   }

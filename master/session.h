@@ -89,6 +89,7 @@ class Session {
   void Fail(int exit_code, const std::string& message);
   void Fail(int exit_code, const std::string& message, base::Duration drain);
   void CheckHalt();
+  void SendProgress(base::Instant now);
   std::vector<std::string> LoggerArgv(bool first) const;
 
   FarmOptions options_;
