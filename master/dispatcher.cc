@@ -66,8 +66,13 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
     if (requeued_.empty() && !fresh_available) {
       // Nothing to send now; stay ready for requeued work.
       w.ready = true;
-      ready_.push_front(id);
-      return std::nullopt;
+      if (isolated_.empty()) {
+        ready_.push_front(id);
+        return std::nullopt;
+      }
+      // A drained worker further on may still take an isolated task.
+      ready_.push_back(id);
+      continue;
     }
     return Grant{id, BatchSize(w), false};
   }
@@ -130,7 +135,8 @@ bool Dispatcher::OnResults(WorkerId worker, const proto::Results& r) {
   double ns = static_cast<double>(r.elapsed_us) * 1000.0 / r.count;
   w.ns_per_task = w.ns_per_task < 0 ? ns : 0.75 * w.ns_per_task + 0.25 * ns;
   if (b.done == b.count) {
-    if (b.isolated) strikes_.erase(b.first_id);
+    // first_id is only a lower bound (the caller may pass 0): read the id.
+    if (b.isolated) strikes_.erase(Loosen(b, 0).front().id);
     DropBatch(r.batch_id);
     MarkReady(worker, w);
   }
@@ -235,15 +241,25 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
   if (wit == workers_.end()) return quarantined;
   Worker& w = wit->second;
   bool first = !w.fatal;  // after a Fatal, nothing else was running
+  // A running task the caller names is the culprit, in whichever batch: the
+  // results of the batches before it may still be on their way.
+  std::optional<uint64_t> named;
+  if (first && loss.running) {
+    auto b = batches_.find(loss.running->first);
+    if (b != batches_.end() && b->second.worker == id &&
+        loss.running->second >= b->second.done &&
+        loss.running->second < b->second.count) {
+      named = loss.running->first;
+    }
+  }
   std::deque<uint64_t> batch_ids = w.batches;
   for (uint64_t batch_id : batch_ids) {
     const Batch& b = batches_.at(batch_id);
     std::vector<LooseTask> tasks = Loosen(b, b.done);
-    if (first && !tasks.empty()) {
+    if (first && !tasks.empty() && (!named || *named == batch_id)) {
       first = false;
       std::optional<size_t> culprit;
-      if (loss.running && loss.running->first == batch_id &&
-          loss.running->second >= b.done && loss.running->second < b.count) {
+      if (named) {
         culprit = loss.running->second - b.done;
       } else if (b.isolated || tasks.size() == 1) {
         culprit = 0;
