@@ -55,6 +55,7 @@ class DispatcherHarness {
       : dispatcher_(options), fresh_tasks_(fresh_tasks), min_id_(min_id) {}
 
   master::Dispatcher& dispatcher() { return dispatcher_; }
+  const master::Dispatcher& dispatcher() const { return dispatcher_; }
   bool fresh_available() const { return next_fresh_ < fresh_tasks_; }
   uint64_t next_fresh() const { return next_fresh_; }
 
