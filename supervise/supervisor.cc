@@ -99,6 +99,7 @@ std::vector<Death> Supervisor::Reap(base::Instant now) {
     ++s.quick_deaths;
     deaths.push_back(d);
     Transition(i, ChildEvent::kExited, now);
+    if (s.given_up) Transition(i, ChildEvent::kGiveUp, now);
   }
   return deaths;
 }
@@ -131,6 +132,7 @@ void Supervisor::GiveUp() {
       Transition(i, ChildEvent::kGiveUp, base::Now());
     } else if (s.state != ChildState::kStopping) {
       // Still running: it ends as kFailed when it exits, never restarting.
+      s.given_up = true;
       s.state = ChildState::kStopping;
       s.deadline = base::Instant::max();
     }

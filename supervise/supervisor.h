@@ -114,6 +114,7 @@ class Supervisor {
     int quick_deaths = 0;      // consecutive deaths without useful work
     bool restart_soon = false;
     bool ever_started = false;
+    bool given_up = false;  // ends kFailed when its child exits
   };
 
   void Transition(int slot, ChildEvent event, base::Instant now);
