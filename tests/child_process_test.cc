@@ -21,6 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/children.h"
 #include "tests/testutil/files.h"
 #include "tests/testutil/wait.h"
 
@@ -30,11 +31,8 @@ namespace {
 using std::chrono::milliseconds;
 
 absl::StatusOr<ChildProcess> Shell(const std::string& script,
-                                   const SpawnOptions& options = {},
-                                   std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {"/bin/sh", "-c", script};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  return ChildProcess::Spawn(argv, options);
+                                   const SpawnOptions& options = {}) {
+  return ChildProcess::Spawn({"/bin/sh", "-c", script}, options);
 }
 
 // How `child` ended; fails the test if it is still running at the deadline.
@@ -44,17 +42,12 @@ ExitStatus WaitExit(ChildProcess& child) {
   return st.value_or(ExitStatus{true, -1});
 }
 
-bool Exists(const std::string& path) {
-  struct stat st {};
-  return stat(path.c_str(), &st) == 0;
-}
-
 // Whether `pid` is gone or a zombie (dead, not yet reaped by its parent).
 bool Dead(pid_t pid) {
   std::string stat;
   {
     std::string path = absl::StrCat("/proc/", pid, "/stat");
-    if (!Exists(path)) return true;
+    if (!testutil::FileExists(path)) return true;
     stat = testutil::ReadFile(path);
   }
   size_t paren = stat.rfind(')');
@@ -68,13 +61,15 @@ bool HasChildren() {
   return !(waitpid(-1, &status, WNOHANG) < 0 && errno == ECHILD);
 }
 
-// A child that ignores SIGTERM (the disposition survives exec) and creates
-// `ready` once it does.
 absl::StatusOr<ChildProcess> Stubborn(const std::string& ready,
                                       milliseconds stop_grace) {
   SpawnOptions options;
   options.stop_grace = stop_grace;
-  return Shell("trap '' TERM; : > \"$0\"; exec sleep 1000", options, {ready});
+  return ChildProcess::Spawn(testutil::IgnoresSigterm(ready), options);
+}
+
+absl::StatusOr<ChildProcess> Sleeper(const SpawnOptions& options = {}) {
+  return ChildProcess::Spawn(testutil::SleepsForever(), options);
 }
 
 TEST(ChildProcess, ReportsHowTheChildEnded) {
@@ -133,7 +128,7 @@ TEST(ChildProcess, EmptyCommandIsInvalid) {
 }
 
 TEST(ChildProcess, RunningChildIsNotReaped) {
-  absl::StatusOr<ChildProcess> child = ChildProcess::Spawn({"/bin/sleep", "1000"}, {});
+  absl::StatusOr<ChildProcess> child = Sleeper();
   ASSERT_TRUE(child.ok());
   EXPECT_TRUE(child->running());
   EXPECT_FALSE(child->TryReap().has_value());
@@ -143,7 +138,7 @@ TEST(ChildProcess, RunningChildIsNotReaped) {
 }
 
 TEST(ChildProcess, StopAsksWithSigterm) {
-  absl::StatusOr<ChildProcess> child = ChildProcess::Spawn({"/bin/sleep", "1000"}, {});
+  absl::StatusOr<ChildProcess> child = Sleeper();
   ASSERT_TRUE(child.ok());
   EXPECT_EQ(child->Stop(), (ExitStatus{true, SIGTERM}));
   EXPECT_FALSE(child->running());
@@ -154,7 +149,7 @@ TEST(ChildProcess, StopEscalatesToSigkillForAChildIgnoringSigterm) {
   const std::string ready = testutil::TempPath("ready");
   absl::StatusOr<ChildProcess> child = Stubborn(ready, milliseconds(100));
   ASSERT_TRUE(child.ok()) << child.status();
-  ASSERT_TRUE(testutil::WaitUntil([&] { return Exists(ready); }));
+  ASSERT_TRUE(testutil::WaitUntil([&] { return testutil::FileExists(ready); }));
   EXPECT_EQ(child->Stop(), (ExitStatus{true, SIGKILL}));
   EXPECT_TRUE(Dead(child->pid()));
 }
@@ -163,10 +158,10 @@ TEST(ChildProcess, DestructorStopsAndReapsTheChild) {
   const std::string ready = testutil::TempPath("ready");
   pid_t cooperative = 0, stubborn = 0;
   {
-    absl::StatusOr<ChildProcess> a = ChildProcess::Spawn({"/bin/sleep", "1000"}, {});
+    absl::StatusOr<ChildProcess> a = Sleeper();
     absl::StatusOr<ChildProcess> b = Stubborn(ready, milliseconds(100));
     ASSERT_TRUE(a.ok() && b.ok());
-    ASSERT_TRUE(testutil::WaitUntil([&] { return Exists(ready); }));
+    ASSERT_TRUE(testutil::WaitUntil([&] { return testutil::FileExists(ready); }));
     cooperative = a->pid();
     stubborn = b->pid();
   }
@@ -179,8 +174,8 @@ TEST(ChildProcess, DestructorStopsAndReapsTheChild) {
 }
 
 TEST(ChildProcess, MoveAssignmentStopsTheChildItReplaces) {
-  absl::StatusOr<ChildProcess> a = ChildProcess::Spawn({"/bin/sleep", "1000"}, {});
-  absl::StatusOr<ChildProcess> b = ChildProcess::Spawn({"/bin/sleep", "1000"}, {});
+  absl::StatusOr<ChildProcess> a = Sleeper();
+  absl::StatusOr<ChildProcess> b = Sleeper();
   ASSERT_TRUE(a.ok() && b.ok());
   const pid_t old_pid = a->pid(), new_pid = b->pid();
   *a = *std::move(b);
@@ -192,11 +187,11 @@ TEST(ChildProcess, MoveAssignmentStopsTheChildItReplaces) {
 }
 
 TEST(ChildProcess, ChildRunsInItsOwnSessionUnlessAskedNotTo) {
-  absl::StatusOr<ChildProcess> own = ChildProcess::Spawn({"/bin/sleep", "1000"}, {});
+  absl::StatusOr<ChildProcess> own = Sleeper();
   SpawnOptions shared_options;
   shared_options.new_session = false;
   absl::StatusOr<ChildProcess> shared =
-      ChildProcess::Spawn({"/bin/sleep", "1000"}, shared_options);
+      Sleeper(shared_options);
   ASSERT_TRUE(own.ok() && shared.ok());
   EXPECT_EQ(getsid(own->pid()), own->pid());
   EXPECT_EQ(getsid(shared->pid()), getsid(0));
@@ -250,7 +245,7 @@ TEST(ChildProcessDeathTest, ChildDiesWithItsParent) {
   EXPECT_EXIT(
       {
         absl::StatusOr<ChildProcess> child =
-            ChildProcess::Spawn({"/bin/sleep", "1000"}, {});
+            Sleeper();
         if (!child.ok()) _exit(1);
         testutil::WriteFile(pid_file, absl::StrCat(child->pid()));
         _exit(0);

@@ -4,6 +4,7 @@
 #include "supervise/child_state.h"
 
 #include "gtest/gtest.h"
+#include "tests/testutil/printers.h"
 
 namespace taskfarm::supervise {
 namespace {

@@ -5,6 +5,7 @@
 #include "supervise/crash_loop.h"
 
 #include <chrono>
+#include <initializer_list>
 
 #include "gtest/gtest.h"
 
@@ -15,44 +16,43 @@ using std::chrono::seconds;
 
 const base::Instant kT0 = base::Instant{} + std::chrono::hours(1);
 
+// Records a death at each of `at` (seconds after kT0).
+void DeathsAt(CrashLoopBreaker& breaker, std::initializer_list<int> at) {
+  for (int s : at) breaker.RecordDeath(kT0 + seconds(s));
+}
+
 TEST(CrashLoopBreaker, TripsAtTheNthDeathWithinTheWindow) {
   CrashLoopBreaker breaker(3, seconds(10));
-  breaker.RecordDeath(kT0);
-  breaker.RecordDeath(kT0 + seconds(1));
+  DeathsAt(breaker, {0, 1});
   EXPECT_FALSE(breaker.Tripped());
-  breaker.RecordDeath(kT0 + seconds(2));
+  DeathsAt(breaker, {2});
   EXPECT_TRUE(breaker.Tripped());
   EXPECT_EQ(breaker.recent_deaths(), 3u);
-  breaker.RecordDeath(kT0 + seconds(3));
+  DeathsAt(breaker, {3});
   EXPECT_TRUE(breaker.Tripped());
 }
 
 TEST(CrashLoopBreaker, DeathsOlderThanTheWindowDoNotCount) {
   CrashLoopBreaker breaker(3, seconds(10));
-  breaker.RecordDeath(kT0);
-  breaker.RecordDeath(kT0 + seconds(1));
-  breaker.RecordDeath(kT0 + seconds(12));  // the first two are 11+ s old
+  DeathsAt(breaker, {0, 1, 12});  // the first two are 11+ s old at 12
   EXPECT_FALSE(breaker.Tripped());
   EXPECT_EQ(breaker.recent_deaths(), 1u);
 }
 
 TEST(CrashLoopBreaker, ADeathExactlyAWindowAgoStillCounts) {
   CrashLoopBreaker breaker(2, seconds(10));
-  breaker.RecordDeath(kT0);
-  breaker.RecordDeath(kT0 + seconds(10));
+  DeathsAt(breaker, {0, 10});
   EXPECT_TRUE(breaker.Tripped());
 }
 
 TEST(CrashLoopBreaker, SuccessForgetsTheDeaths) {
   CrashLoopBreaker breaker(3, seconds(10));
-  breaker.RecordDeath(kT0);
-  breaker.RecordDeath(kT0 + seconds(1));
+  DeathsAt(breaker, {0, 1});
   breaker.RecordSuccess();
   EXPECT_EQ(breaker.recent_deaths(), 0u);
-  breaker.RecordDeath(kT0 + seconds(2));
-  breaker.RecordDeath(kT0 + seconds(3));
+  DeathsAt(breaker, {2, 3});
   EXPECT_FALSE(breaker.Tripped());
-  breaker.RecordDeath(kT0 + seconds(4));
+  DeathsAt(breaker, {4});
   EXPECT_TRUE(breaker.Tripped());
 }
 

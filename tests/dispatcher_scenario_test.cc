@@ -19,6 +19,7 @@
 #include "master/dispatcher.h"
 #include "proto/messages.h"
 #include "tests/testutil/dispatcher_harness.h"
+#include "tests/testutil/printers.h"
 
 namespace taskfarm::master {
 namespace {
@@ -224,7 +225,9 @@ TEST(DispatcherScenario, PoisonTaskIsQuarantinedAndNoInnocentIsStruck) {
   // Found among its batch mates with at most one extra death.
   EXPECT_LE(farm.deaths(), 4);
   for (const auto& [id, attempt] : farm.max_attempt()) {
-    if (id != kPoison) EXPECT_EQ(attempt, 1u) << "innocent task " << id << " was struck";
+    if (id != kPoison) {
+      EXPECT_EQ(attempt, 1u) << "innocent task " << id << " was struck";
+    }
   }
 }
 

@@ -16,6 +16,7 @@
 #include "proto/batch.h"
 #include "proto/messages.h"
 #include "tests/testutil/dispatcher_harness.h"
+#include "tests/testutil/printers.h"
 
 namespace taskfarm::master {
 namespace {
@@ -64,7 +65,9 @@ class DispatcherTest : public testing::Test {
   std::optional<SentBatch> SendExpecting(WorkerId w) {
     std::optional<SentBatch> b = h().Send();
     EXPECT_TRUE(b.has_value());
-    if (b) EXPECT_EQ(b->worker, w);
+    if (b) {
+      EXPECT_EQ(b->worker, w);
+    }
     return b;
   }
 
@@ -134,7 +137,9 @@ TEST_F(DispatcherTest, RemovedWorkerGetsNoGrant) {
   Add(1);
   Add(2);
   EXPECT_TRUE(d().RemoveWorker(1, Crash()).empty());
-  for (const SentBatch& b : h().SendAll()) EXPECT_EQ(b.worker, 2u);
+  std::vector<SentBatch> sent = h().SendAll();
+  EXPECT_EQ(sent.size(), 2u);
+  for (const SentBatch& b : sent) EXPECT_EQ(b.worker, 2u);
 }
 
 TEST_F(DispatcherTest, NoGrantWhenNothingIsLeftToSend) {

@@ -18,6 +18,7 @@
 #include "nlohmann/json.hpp"
 #include "proto/batch.h"
 #include "tests/testutil/files.h"
+#include "tests/testutil/printers.h"
 
 namespace taskfarm::logger {
 namespace {

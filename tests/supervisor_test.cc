@@ -8,7 +8,6 @@
 #include "supervise/supervisor.h"
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <chrono>
@@ -17,13 +16,12 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/testutil/children.h"
 #include "tests/testutil/files.h"
+#include "tests/testutil/printers.h"
 #include "tests/testutil/wait.h"
 
 namespace taskfarm::supervise {
-
-// For readable failures.
-void PrintTo(ChildState state, std::ostream* os) { *os << ChildStateName(state); }
 
 namespace {
 
@@ -31,7 +29,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 const std::vector<std::string> kCannotRun = {"/nonexistent/taskfarm-worker"};
-const std::vector<std::string> kSleeps = {"/bin/sleep", "1000"};
+const std::vector<std::string> kSleeps = testutil::SleepsForever();
 
 class SupervisorTest : public testing::Test {
  protected:
@@ -210,13 +208,9 @@ TEST_F(SupervisorTest, StoppedChildIsNotRestarted) {
 
 TEST_F(SupervisorTest, StopKillsAChildStillRunningAtTheGraceDeadline) {
   const std::string ready = testutil::TempPath("ready");
-  int slot = sup_.Add("worker", {"/bin/sh", "-c",
-                                 "trap '' TERM; : > \"$0\"; exec sleep 1000", ready});
+  int slot = sup_.Add("worker", testutil::IgnoresSigterm(ready));
   sup_.Start(slot, now_);
-  ASSERT_TRUE(testutil::WaitUntil([&] {
-    struct stat st {};
-    return stat(ready.c_str(), &st) == 0;
-  }));
+  ASSERT_TRUE(testutil::WaitUntil([&] { return testutil::FileExists(ready); }));
   sup_.Stop(slot, now_, SIGTERM, seconds(2));
   sup_.Tick(now_ + seconds(1));
   EXPECT_TRUE(sup_.Reap(now_).empty()) << "killed before its grace ran out";

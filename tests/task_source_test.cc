@@ -76,7 +76,9 @@ class TaskSourceTest : public testing::Test {
       tasks.push_back(absl::StrCat(view.id, " ", kinds_.at(view.kind_index).name,
                                    " ", testutil::RenderArgs(view.args, false)));
     }
-    if (added.ok()) EXPECT_EQ(*added, tasks.size());
+    if (added.ok()) {
+      EXPECT_EQ(*added, tasks.size());
+    }
     return tasks;
   }
 

@@ -29,6 +29,8 @@ void WriteFile(const std::string& path, absl::string_view content);
 // The whole file; aborts if it cannot be read.
 std::string ReadFile(const std::string& path);
 
+bool FileExists(const std::string& path);
+
 }  // namespace taskfarm::testutil
 
 #endif  // TASKFARM_TESTS_TESTUTIL_FILES_H_
