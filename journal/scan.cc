@@ -126,7 +126,8 @@ absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
       }
       first_record = false;
       // A csv record may span lines: count them all, as an editor shows them.
-      line_number += 1 + static_cast<uint64_t>(std::count(line.begin(), line.end(), '\n'));
+      line_number +=
+          1 + static_cast<uint64_t>(std::count(line.begin(), line.end(), '\n'));
       start += len;
     }
     if (!error.ok()) break;

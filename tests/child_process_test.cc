@@ -108,8 +108,9 @@ TEST(ChildProcess, ExecFailureIsAnErrorNotAZombie) {
   const std::string missing = "/nonexistent/taskfarm-worker";
   absl::StatusOr<ChildProcess> child = ChildProcess::Spawn({missing}, {});
   EXPECT_EQ(child.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(child.status().message(),
-            absl::StrCat("cannot run ", missing, ": No such file or directory"));
+  EXPECT_EQ(
+      child.status().message(),
+      absl::StrCat("cannot run ", missing, ": No such file or directory"));
   EXPECT_FALSE(HasChildren()) << "the failed child was not reaped";
 }
 
@@ -161,7 +162,8 @@ TEST(ChildProcess, DestructorStopsAndReapsTheChild) {
     absl::StatusOr<ChildProcess> a = Sleeper();
     absl::StatusOr<ChildProcess> b = Stubborn(ready, milliseconds(100));
     ASSERT_TRUE(a.ok() && b.ok());
-    ASSERT_TRUE(testutil::WaitUntil([&] { return testutil::FileExists(ready); }));
+    ASSERT_TRUE(
+        testutil::WaitUntil([&] { return testutil::FileExists(ready); }));
     cooperative = a->pid();
     stubborn = b->pid();
   }
@@ -190,15 +192,15 @@ TEST(ChildProcess, ChildRunsInItsOwnSessionUnlessAskedNotTo) {
   absl::StatusOr<ChildProcess> own = Sleeper();
   SpawnOptions shared_options;
   shared_options.new_session = false;
-  absl::StatusOr<ChildProcess> shared =
-      Sleeper(shared_options);
+  absl::StatusOr<ChildProcess> shared = Sleeper(shared_options);
   ASSERT_TRUE(own.ok() && shared.ok());
   EXPECT_EQ(getsid(own->pid()), own->pid());
   EXPECT_EQ(getsid(shared->pid()), getsid(0));
 }
 
 TEST(ChildProcess, ChildStartsWithDefaultSignalsWhateverTheParentHas) {
-  struct sigaction ignore {}, old_action {};
+  struct sigaction ignore {
+  }, old_action{};
   ignore.sa_handler = SIG_IGN;
   ASSERT_EQ(sigaction(SIGUSR1, &ignore, &old_action), 0);
   sigset_t block, old_mask;
@@ -221,7 +223,8 @@ TEST(ChildProcess, ChildGetsTheExtraEnvironmentAndTheParents) {
   SpawnOptions options;
   options.env = {"TASKFARM_TEST_EXTRA=42"};
   absl::StatusOr<ChildProcess> child = Shell(
-      "test \"$TASKFARM_TEST_EXTRA\" = 42 && test \"$TASKFARM_TEST_PARENT\" = inherited",
+      "test \"$TASKFARM_TEST_EXTRA\" = 42 && test \"$TASKFARM_TEST_PARENT\" = "
+      "inherited",
       options);
   unsetenv("TASKFARM_TEST_PARENT");
   ASSERT_TRUE(child.ok());
@@ -235,7 +238,8 @@ TEST(ChildProcess, DescriptorsWithoutCloexecDoNotLeakIntoTheChild) {
       Shell(absl::StrCat("test ! -e /proc/self/fd/", fd));
   close(fd);
   ASSERT_TRUE(child.ok());
-  EXPECT_EQ(WaitExit(*child), (ExitStatus{false, 0})) << "fd " << fd << " leaked";
+  EXPECT_EQ(WaitExit(*child), (ExitStatus{false, 0}))
+      << "fd " << fd << " leaked";
 }
 
 // A parent that dies without stopping its child (no destructor runs after
@@ -244,8 +248,7 @@ TEST(ChildProcessDeathTest, ChildDiesWithItsParent) {
   const std::string pid_file = testutil::TempPath("grandchild.pid");
   EXPECT_EXIT(
       {
-        absl::StatusOr<ChildProcess> child =
-            Sleeper();
+        absl::StatusOr<ChildProcess> child = Sleeper();
         if (!child.ok()) _exit(1);
         testutil::WriteFile(pid_file, absl::StrCat(child->pid()));
         _exit(0);

@@ -30,7 +30,8 @@ using ::taskfarm::testutil::SentBatch;
 
 class FarmSim {
  public:
-  FarmSim(Dispatcher::Options options, uint64_t tasks, std::set<uint64_t> poison)
+  FarmSim(Dispatcher::Options options, uint64_t tasks,
+          std::set<uint64_t> poison)
       : options_(options),
         h_(options, tasks, DispatcherHarness::MinId::kLikeSession),
         tasks_(tasks),
@@ -50,7 +51,8 @@ class FarmSim {
   void Dispatch() {
     for (SentBatch& b : h_.SendAll()) {
       for (uint32_t i = 0; i < b.size(); ++i) {
-        max_attempt_[b.ids[i]] = std::max(max_attempt_[b.ids[i]], b.attempts[i]);
+        max_attempt_[b.ids[i]] =
+            std::max(max_attempt_[b.ids[i]], b.attempts[i]);
       }
       workers_.at(b.worker).batches.push_back(std::move(b));
     }
@@ -65,7 +67,8 @@ class FarmSim {
       if (state.batches.empty()) {
         EXPECT_FALSE(running.has_value());
       } else {
-        EXPECT_EQ(running, std::make_pair(state.batches.front().batch_id, state.done));
+        EXPECT_EQ(running,
+                  std::make_pair(state.batches.front().batch_id, state.done));
       }
     }
   }
@@ -106,7 +109,8 @@ class FarmSim {
     Worker& state = workers_.at(w);
     if (!state.batches.empty()) {
       const SentBatch& b = state.batches.front();
-      Record(d().OnFatal(w, proto::Fatal{b.batch_id, state.done, kind, "fatal"}));
+      Record(
+          d().OnFatal(w, proto::Fatal{b.batch_id, state.done, kind, "fatal"}));
     }
     Kill(w, Crash("exit 70", Pid(w)));
   }
@@ -155,8 +159,12 @@ class FarmSim {
     }
   }
 
-  const std::multimap<uint64_t, LooseTask>& quarantined() const { return quarantined_; }
-  const std::map<uint64_t, uint32_t>& max_attempt() const { return max_attempt_; }
+  const std::multimap<uint64_t, LooseTask>& quarantined() const {
+    return quarantined_;
+  }
+  const std::map<uint64_t, uint32_t>& max_attempt() const {
+    return max_attempt_;
+  }
   int deaths() const { return deaths_; }
 
  private:
@@ -172,7 +180,8 @@ class FarmSim {
     const SentBatch& b = state.batches.front();
     EXPECT_TRUE(h_.Report(b, state.done, count, 20 * uint64_t{count}))
         << "live results dropped";
-    for (uint32_t i = state.done; i < state.done + count; ++i) ++completed_[b.ids[i]];
+    for (uint32_t i = state.done; i < state.done + count; ++i)
+      ++completed_[b.ids[i]];
     state.done += count;
     if (state.done == b.size()) {
       state.batches.pop_front();
@@ -199,10 +208,11 @@ class FarmSim {
 
 TEST(DispatcherScenario, PoisonTaskIsQuarantinedAndNoInnocentIsStruck) {
   constexpr uint64_t kPoison = 57;
-  Dispatcher::Options options{.window = 2,
-                              .target_batch_time = std::chrono::microseconds(200),
-                              .max_batch = 16,
-                              .retries = 3};
+  Dispatcher::Options options{
+      .window = 2,
+      .target_batch_time = std::chrono::microseconds(200),
+      .max_batch = 16,
+      .retries = 3};
   FarmSim farm(options, 200, {kPoison});
   for (int i = 0; i < 3; ++i) farm.Spawn();
 
@@ -242,13 +252,15 @@ TEST(DispatcherScenario, RandomFailuresNeverLoseOrDuplicateATask) {
     auto uniform = [&rng](uint32_t lo, uint32_t hi) {
       return std::uniform_int_distribution<uint32_t>(lo, hi)(rng);
     };
-    Dispatcher::Options options{.window = uniform(1, 3),
-                                .target_batch_time = std::chrono::microseconds(uniform(20, 400)),
-                                .max_batch = uniform(1, 32),
-                                .retries = uniform(1, 4)};
+    Dispatcher::Options options{
+        .window = uniform(1, 3),
+        .target_batch_time = std::chrono::microseconds(uniform(20, 400)),
+        .max_batch = uniform(1, 32),
+        .retries = uniform(1, 4)};
     const uint64_t tasks = uniform(50, 400);
     std::set<uint64_t> poison;
-    for (uint32_t i = uniform(0, 2); i > 0; --i) poison.insert(uniform(0, static_cast<uint32_t>(tasks) - 1));
+    for (uint32_t i = uniform(0, 2); i > 0; --i)
+      poison.insert(uniform(0, static_cast<uint32_t>(tasks) - 1));
     FarmSim farm(options, tasks, poison);
     for (uint32_t i = uniform(1, 5); i > 0; --i) farm.Spawn();
 
@@ -271,7 +283,8 @@ TEST(DispatcherScenario, RandomFailuresNeverLoseOrDuplicateATask) {
             loss.running = farm.d().Running(w);
             break;
           case 2:  // a guess that names nothing live
-            loss.running = std::make_pair(uint64_t{uniform(0, 1000)}, uniform(0, 40));
+            loss.running =
+                std::make_pair(uint64_t{uniform(0, 1000)}, uniform(0, 40));
             break;
         }
         farm.Kill(w, loss);
@@ -297,7 +310,8 @@ TEST(DispatcherScenario, RandomFailuresNeverLoseOrDuplicateATask) {
     EXPECT_EQ(farm.d().outstanding_batches(), 0u);
     EXPECT_EQ(farm.d().requeued(), 0u);
     farm.ExpectEachTaskReportedOnce();
-    for (uint64_t id : poison) EXPECT_EQ(farm.quarantined().count(id), 1u) << id;
+    for (uint64_t id : poison)
+      EXPECT_EQ(farm.quarantined().count(id), 1u) << id;
   }
 }
 

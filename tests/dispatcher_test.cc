@@ -32,7 +32,8 @@ int64_t Pid(WorkerId w) { return static_cast<int64_t>(1000 + w); }
 // The first `n` elements of `v` (all of them if it is shorter).
 template <typename T>
 std::vector<T> Prefix(const std::vector<T>& v, size_t n) {
-  return std::vector<T>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size())));
+  return std::vector<T>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(
+                                                   std::min(n, v.size())));
 }
 
 class DispatcherTest : public testing::Test {
@@ -77,8 +78,8 @@ class DispatcherTest : public testing::Test {
   std::map<uint64_t, std::vector<uint32_t>> RunToEnd(
       std::vector<SentBatch>* sent = nullptr) {
     std::map<uint64_t, std::vector<uint32_t>> attempts;
-    for (int round = 0;
-         round < 10000 && (!d().Idle() || h().fresh_available()); ++round) {
+    for (int round = 0; round < 10000 && (!d().Idle() || h().fresh_available());
+         ++round) {
       std::vector<SentBatch> batches = h().SendAll();
       if (batches.empty()) break;
       for (const SentBatch& b : batches) {
@@ -115,7 +116,8 @@ TEST_F(DispatcherTest, OnlyACompletedBatchFreesCredit) {
   ASSERT_EQ(sent[0].size(), 4u);
 
   ASSERT_TRUE(h().Report(sent[0], 0, 3));
-  EXPECT_FALSE(d().NextGrant(true).has_value()) << "3 of 4 results freed credit";
+  EXPECT_FALSE(d().NextGrant(true).has_value())
+      << "3 of 4 results freed credit";
 
   ASSERT_TRUE(h().Report(sent[0], 3, 1));
   EXPECT_EQ(h().SendAll().size(), 1u);
@@ -202,7 +204,7 @@ TEST_F(DispatcherTest, BatchSizeAimsAtTargetBatchTime) {
     uint32_t expected;
   };
   // target 2 ms, max_batch 1024
-  const Case cases[] = {{5000, 1}, {2000, 1}, {500, 4},   {100, 20},
+  const Case cases[] = {{5000, 1}, {2000, 1}, {500, 4}, {100, 20},
                         {10, 200}, {1, 1024}, {0, 1024}};
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << c.us_per_task << " us per task");
@@ -279,7 +281,7 @@ TEST_F(DispatcherResultsTest, RejectsChunksThatDoNotFollowOn) {
     uint32_t offset, count;
   };
   const Case cases[] = {
-      {"repeat", 0, 1},   {"gap", 2, 1},          {"past the end", 4, 1},
+      {"repeat", 0, 1},   {"gap", 2, 1},   {"past the end", 4, 1},
       {"overlong", 1, 4}, {"empty", 1, 0},
   };
   for (const Case& c : cases) {
@@ -360,7 +362,8 @@ TEST_F(DispatcherTest, SeveralUnfinishedTasksBecomeSuspectsRunOneAtATime) {
     EXPECT_TRUE(s->isolated);
     EXPECT_EQ(s->ids, (std::vector<uint64_t>{b->ids[i]}));
     EXPECT_EQ(s->attempts, (std::vector<uint32_t>{1})) << "a suspect is struck";
-    EXPECT_FALSE(h().Send().has_value()) << "a worker running a suspect got more";
+    EXPECT_FALSE(h().Send().has_value())
+        << "a worker running a suspect got more";
     ASSERT_TRUE(h().Report(*s, 0, 1));
   }
   EXPECT_EQ(d().requeued(), 0u);
@@ -441,8 +444,9 @@ TEST_F(DispatcherTest, SuspectThatKillsItsWorkerIsStruck) {
     attempts[s->ids[0]].push_back(s->attempts[0]);
     ASSERT_TRUE(h().Report(*s, 0, 1));
   }
-  EXPECT_EQ(attempts, (std::map<uint64_t, std::vector<uint32_t>>{
-                          {b->ids[1], {2}}, {b->ids[2], {1}}, {b->ids[3], {1}}}));
+  EXPECT_EQ(attempts,
+            (std::map<uint64_t, std::vector<uint32_t>>{
+                {b->ids[1], {2}}, {b->ids[2], {1}}, {b->ids[3], {1}}}));
 }
 
 TEST_F(DispatcherTest, QuarantinesATaskAfterRetriesStrikes) {
@@ -463,7 +467,8 @@ TEST_F(DispatcherTest, QuarantinesATaskAfterRetriesStrikes) {
       ASSERT_TRUE(again.has_value());
       EXPECT_TRUE(again->isolated);
       EXPECT_EQ(again->ids, (std::vector<uint64_t>{0}));
-      EXPECT_EQ(again->attempts, (std::vector<uint32_t>{static_cast<uint32_t>(w)}));
+      EXPECT_EQ(again->attempts,
+                (std::vector<uint32_t>{static_cast<uint32_t>(w)}));
     }
     quarantined = d().RemoveWorker(w, Crash(reasons[w - 1], Pid(w)));
     EXPECT_EQ(quarantined.empty(), w < 3);
@@ -496,8 +501,9 @@ TEST_F(DispatcherTest, LossRunningPinpointsTheCulprit) {
   loss.running = std::make_pair(b->batch_id, uint32_t{2});
   d().RemoveWorker(1, loss);
 
-  EXPECT_EQ(RunToEnd(), (std::map<uint64_t, std::vector<uint32_t>>{
-                            {b->ids[1], {1}}, {b->ids[2], {2}}, {b->ids[3], {1}}}));
+  EXPECT_EQ(RunToEnd(),
+            (std::map<uint64_t, std::vector<uint32_t>>{
+                {b->ids[1], {1}}, {b->ids[2], {2}}, {b->ids[3], {1}}}));
 }
 
 TEST_F(DispatcherTest, LossRunningInALaterBatchPinpointsTheCulprit) {
@@ -575,7 +581,8 @@ TEST_F(DispatcherTest, FatalStrikesTheNamedTaskWithItsStatus) {
     for (uint64_t id : {sent[0].ids[1], sent[0].ids[3]}) {
       EXPECT_EQ(attempts[id], (std::vector<uint32_t>{1}));
     }
-    for (uint64_t id : sent[1].ids) EXPECT_EQ(attempts[id], (std::vector<uint32_t>{1}));
+    for (uint64_t id : sent[1].ids)
+      EXPECT_EQ(attempts[id], (std::vector<uint32_t>{1}));
     for (const SentBatch& s : rest) EXPECT_FALSE(s.isolated) << "suspects made";
   }
 }
@@ -606,13 +613,14 @@ TEST_F(DispatcherTest, FatalThatDoesNotFitIsIgnored) {
   EXPECT_TRUE(h().Report(*b, 2, 2)) << "an ignored fatal requeued the batch";
 }
 
-// --- Bookkeeping --------------------------------------------------------------
+// --- Bookkeeping
+// --------------------------------------------------------------
 
 TEST_F(DispatcherTest, IdleAndLowestPendingIdFollowTheTasks) {
   Use({.window = 2}, /*fresh=*/18);
   EXPECT_TRUE(d().Idle());
   EXPECT_FALSE(d().LowestPendingId().has_value());
-  AddMeasuredWorkers(2, 4);  // ids 0 and 1
+  AddMeasuredWorkers(2, 4);                     // ids 0 and 1
   std::vector<SentBatch> sent = h().SendAll();  // 1:2-5 2:6-9 1:10-13 2:14-17
   ASSERT_EQ(sent.size(), 4u);
   EXPECT_FALSE(d().Idle());

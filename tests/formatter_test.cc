@@ -80,18 +80,21 @@ TEST(TextFormatter, WritesOneLineForPeople) {
   const Case cases[] = {
       {Record(17, "fib", {int64_t{17}}, TaskStatus::kOk, "1597"),
        "[worker 4711] #17 fib(17) = 1597  (3 \xc2\xb5s)\n"},
-      {Record(18, "fib", {int64_t{-1}}, TaskStatus::kError, "fib: n must be >= 0",
-              4711, 1, 1),
+      {Record(18, "fib", {int64_t{-1}}, TaskStatus::kError,
+              "fib: n must be >= 0", 4711, 1, 1),
        "[worker 4711] #18 fib(-1) error: fib: n must be >= 0  (1 \xc2\xb5s)\n"},
       {Record(19, "crash", {absl::string_view("segv")}, TaskStatus::kCrashed,
               "SIGSEGV", 99, 3, 0),
-       "[worker 99] #19 crash(segv) crashed: SIGSEGV  (0 \xc2\xb5s, 3 attempts)\n"},
+       "[worker 99] #19 crash(segv) crashed: SIGSEGV  (0 \xc2\xb5s, 3 "
+       "attempts)\n"},
       {Record(20, "hang", {}, TaskStatus::kTimeout, "ran past --timeout", 5, 2,
               1000000),
-       "[worker 5] #20 hang() timeout: ran past --timeout  (1000000 \xc2\xb5s, 2 "
+       "[worker 5] #20 hang() timeout: ran past --timeout  (1000000 \xc2\xb5s, "
+       "2 "
        "attempts)\n"},
       {Record(21, "alloc", {uint64_t{1} << 40}, TaskStatus::kOom, "bad_alloc"),
-       "[worker 4711] #21 alloc(1099511627776) oom: bad_alloc  (3 \xc2\xb5s)\n"},
+       "[worker 4711] #21 alloc(1099511627776) oom: bad_alloc  (3 "
+       "\xc2\xb5s)\n"},
       {Record(22, "mix",
               {int64_t{-5}, std::numeric_limits<uint64_t>::max(), 2.5,
                absl::string_view("s t")},
@@ -123,16 +126,17 @@ nlohmann::json ParseLine(const std::string& line) {
 }
 
 TEST(JsonlFormatter, WritesEveryFieldTyped) {
-  const std::string line = Format1(
-      Format::kJsonl,
-      Record(17, "fib",
-             {int64_t{-17}, std::numeric_limits<uint64_t>::max(), 2.5,
-              absl::string_view("s")},
-             TaskStatus::kOk, "1597", 4711, 2, 3));
-  EXPECT_EQ(line,
-            "{\"id\":17,\"task\":\"fib\",\"args\":[-17,18446744073709551615,2.5,"
-            "\"s\"],\"status\":\"ok\",\"result\":\"1597\",\"worker\":4711,"
-            "\"attempts\":2,\"elapsed_us\":3}\n");
+  const std::string line =
+      Format1(Format::kJsonl,
+              Record(17, "fib",
+                     {int64_t{-17}, std::numeric_limits<uint64_t>::max(), 2.5,
+                      absl::string_view("s")},
+                     TaskStatus::kOk, "1597", 4711, 2, 3));
+  EXPECT_EQ(
+      line,
+      "{\"id\":17,\"task\":\"fib\",\"args\":[-17,18446744073709551615,2.5,"
+      "\"s\"],\"status\":\"ok\",\"result\":\"1597\",\"worker\":4711,"
+      "\"attempts\":2,\"elapsed_us\":3}\n");
   nlohmann::json j = ParseLine(line);
   ASSERT_FALSE(j.is_discarded());
   EXPECT_TRUE(j["args"][0].is_number_integer());
@@ -149,20 +153,21 @@ TEST(JsonlFormatter, WritesEveryStatusByName) {
   };
   for (const auto& [status, name] : statuses) {
     SCOPED_TRACE(name);
-    nlohmann::json j = ParseLine(Format1(Format::kJsonl, Record(1, "t", {}, status, "r")));
+    nlohmann::json j =
+        ParseLine(Format1(Format::kJsonl, Record(1, "t", {}, status, "r")));
     ASSERT_FALSE(j.is_discarded());
     EXPECT_EQ(j["status"], name);
   }
 }
 
 TEST(JsonlFormatter, NumbersJsonCannotHoldBecomeNull) {
-  const std::string line = Format1(
-      Format::kJsonl,
-      Record(1, "scale",
-             {std::numeric_limits<double>::infinity(),
-              -std::numeric_limits<double>::infinity(),
-              std::numeric_limits<double>::quiet_NaN(), 1e300, -0.0},
-             TaskStatus::kOk, ""));
+  const std::string line =
+      Format1(Format::kJsonl,
+              Record(1, "scale",
+                     {std::numeric_limits<double>::infinity(),
+                      -std::numeric_limits<double>::infinity(),
+                      std::numeric_limits<double>::quiet_NaN(), 1e300, -0.0},
+                     TaskStatus::kOk, ""));
   nlohmann::json j = ParseLine(line);
   ASSERT_FALSE(j.is_discarded()) << line;
   EXPECT_EQ(j["args"], nlohmann::json::parse("[null,null,null,1e300,-0.0]"));
@@ -171,8 +176,9 @@ TEST(JsonlFormatter, NumbersJsonCannotHoldBecomeNull) {
 TEST(JsonlFormatter, StringsRoundTripThroughAJsonParser) {
   for (const std::string& s : NastyResults()) {
     SCOPED_TRACE(testing::PrintToString(s));
-    const std::string line = Format1(
-        Format::kJsonl, Record(3, s, {absl::string_view(s)}, TaskStatus::kError, s));
+    const std::string line =
+        Format1(Format::kJsonl,
+                Record(3, s, {absl::string_view(s)}, TaskStatus::kError, s));
     nlohmann::json j = ParseLine(line);
     ASSERT_FALSE(j.is_discarded()) << line;
     // Bytes that are not UTF-8 come back as the Latin-1 characters of the
@@ -196,9 +202,11 @@ TEST(JsonlFormatter, BytesThatAreNotUtf8BecomeLatin1Characters) {
       {"truncated 3-byte sequence", "\xe2\x82", "\xc3\xa2\xc2\x82"},
       {"overlong 2-byte /", "\xc0\xaf", "\xc3\x80\xc2\xaf"},
       {"overlong 3-byte /", "\xe0\x80\xaf", "\xc3\xa0\xc2\x80\xc2\xaf"},
-      {"overlong 4-byte /", "\xf0\x80\x80\xaf", "\xc3\xb0\xc2\x80\xc2\x80\xc2\xaf"},
+      {"overlong 4-byte /", "\xf0\x80\x80\xaf",
+       "\xc3\xb0\xc2\x80\xc2\x80\xc2\xaf"},
       {"UTF-16 surrogate U+D800", "\xed\xa0\x80", "\xc3\xad\xc2\xa0\xc2\x80"},
-      {"above U+10FFFF", "\xf4\x90\x80\x80", "\xc3\xb4\xc2\x90\xc2\x80\xc2\x80"},
+      {"above U+10FFFF", "\xf4\x90\x80\x80",
+       "\xc3\xb4\xc2\x90\xc2\x80\xc2\x80"},
       {"5-byte lead", "\xf8\x88\x80\x80\x80",
        "\xc3\xb8\xc2\x88\xc2\x80\xc2\x80\xc2\x80"},
       {"largest code point", "\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"},
@@ -282,10 +290,10 @@ TEST(CsvFormatter, WritesPlainFieldsBare) {
   EXPECT_EQ(Format1(Format::kCsv,
                     Record(17, "fib", {int64_t{17}}, TaskStatus::kOk, "1597")),
             "17,fib,17,ok,1597,4711,1,3\n");
-  EXPECT_EQ(Format1(Format::kCsv,
-                    Record(5, "mix",
-                           {int64_t{-5}, uint64_t{7}, 2.5, absl::string_view("x")},
-                           TaskStatus::kTimeout, "", 9, 3, 0)),
+  EXPECT_EQ(Format1(Format::kCsv, Record(5, "mix",
+                                         {int64_t{-5}, uint64_t{7}, 2.5,
+                                          absl::string_view("x")},
+                                         TaskStatus::kTimeout, "", 9, 3, 0)),
             "5,mix,-5 7 2.5 x,timeout,,9,3,0\n");
 }
 
@@ -295,23 +303,25 @@ TEST(CsvFormatter, FieldsRoundTripThroughAnRfc4180Reader) {
   formatter->AppendHeader(&out);
   uint64_t id = 0;
   for (const std::string& s : NastyResults()) {
-    formatter->Append(Record(id++, s, {absl::string_view(s)}, TaskStatus::kError, s),
-                      &out);
+    formatter->Append(
+        Record(id++, s, {absl::string_view(s)}, TaskStatus::kError, s), &out);
   }
   std::vector<std::vector<std::string>> rows = ReadCsv(out);
   ASSERT_EQ(rows.size(), NastyResults().size() + 1);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"id", "task", "args", "status",
-                                               "result", "worker", "attempts",
-                                               "elapsed_us"}));
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"id", "task", "args", "status", "result",
+                                      "worker", "attempts", "elapsed_us"}));
   for (size_t i = 0; i < NastyResults().size(); ++i) {
     const std::string& s = NastyResults()[i];
     SCOPED_TRACE(testing::PrintToString(s));
-    EXPECT_EQ(rows[i + 1], (std::vector<std::string>{absl::StrCat(i), s, s, "error",
-                                                     s, "4711", "1", "3"}));
+    EXPECT_EQ(rows[i + 1],
+              (std::vector<std::string>{absl::StrCat(i), s, s, "error", s,
+                                        "4711", "1", "3"}));
   }
 }
 
-// --- read back as a journal ---------------------------------------------------
+// --- read back as a journal
+// ---------------------------------------------------
 
 TEST(Formatter, OutputScansBackAsTheSameIds) {
   const uint64_t ids[] = {0, 1, 2, 63, 64, 1000, 999999};
@@ -323,9 +333,10 @@ TEST(Formatter, OutputScansBackAsTheSameIds) {
     size_t n = 0;
     for (uint64_t id : ids) {
       const std::string& s = NastyResults()[n++ % NastyResults().size()];
-      formatter->Append(Record(id, "echo", {absl::string_view(s), int64_t{-1}},
-                               static_cast<TaskStatus>(id % proto::kTaskStatusCount), s),
-                        &out);
+      formatter->Append(
+          Record(id, "echo", {absl::string_view(s), int64_t{-1}},
+                 static_cast<TaskStatus>(id % proto::kTaskStatusCount), s),
+          &out);
     }
     std::string path = testutil::TempPath("out");
     testutil::WriteFile(path, out);
@@ -344,12 +355,15 @@ TEST(Formatter, OutputScansBackAsTheSameIds) {
 TEST(Formatter, AppendsToWhatIsInTheBuffer) {
   for (Format format : {Format::kText, Format::kJsonl, Format::kCsv}) {
     SCOPED_TRACE(journal::FormatName(format));
-    const proto::RecordView a = Record(1, "fib", {int64_t{1}}, TaskStatus::kOk, "1");
-    const proto::RecordView b = Record(2, "fib", {int64_t{2}}, TaskStatus::kOk, "1");
+    const proto::RecordView a =
+        Record(1, "fib", {int64_t{1}}, TaskStatus::kOk, "1");
+    const proto::RecordView b =
+        Record(2, "fib", {int64_t{2}}, TaskStatus::kOk, "1");
     std::string both = "prefix";
     MakeFormatter(format)->Append(a, &both);
     MakeFormatter(format)->Append(b, &both);
-    EXPECT_EQ(both, absl::StrCat("prefix", Format1(format, a), Format1(format, b)));
+    EXPECT_EQ(both,
+              absl::StrCat("prefix", Format1(format, a), Format1(format, b)));
   }
 }
 

@@ -13,7 +13,8 @@ TEST(IdSet, StartsEmpty) {
   IdSet s;
   EXPECT_EQ(s.size(), 0u);
   EXPECT_FALSE(s.Contains(0));
-  EXPECT_FALSE(s.Contains(uint64_t{1} << 40));  // far past the end: no growth needed
+  EXPECT_FALSE(
+      s.Contains(uint64_t{1} << 40));  // far past the end: no growth needed
 }
 
 TEST(IdSet, AddsEachIdOnce) {
@@ -25,7 +26,8 @@ TEST(IdSet, AddsEachIdOnce) {
 }
 
 TEST(IdSet, KeepsIdsAcrossWordBoundariesAndGrowth) {
-  const uint64_t ids[] = {0, 1, 62, 63, 64, 65, 127, 128, 1000, 4095, 4096, 1000003};
+  const uint64_t ids[] = {0,   1,   62,   63,   64,   65,
+                          127, 128, 1000, 4095, 4096, 1000003};
   IdSet s;
   for (uint64_t id : ids) {
     SCOPED_TRACE(id);
@@ -37,7 +39,8 @@ TEST(IdSet, KeepsIdsAcrossWordBoundariesAndGrowth) {
     EXPECT_TRUE(s.Contains(id));
     EXPECT_FALSE(s.Add(id));
   }
-  for (uint64_t id : {2u, 61u, 66u, 126u, 129u, 999u, 1001u, 4094u, 4097u, 1000002u}) {
+  for (uint64_t id :
+       {2u, 61u, 66u, 126u, 129u, 999u, 1001u, 4094u, 4097u, 1000002u}) {
     SCOPED_TRACE(id);
     EXPECT_FALSE(s.Contains(id));
   }

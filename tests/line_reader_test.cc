@@ -76,15 +76,15 @@ TEST(LineReader, SplitsAFileAtNewlines) {
 }
 
 TEST(LineReader, LinesCrossChunkBoundaries) {
-  const std::string before(kChunk - 10, 'a');  // ends 9 bytes before 1 MiB
-  const std::string across(100, 'b');          // spans the first boundary
+  const std::string before(kChunk - 10, 'a');   // ends 9 bytes before 1 MiB
+  const std::string across(100, 'b');           // spans the first boundary
   const std::string huge(2 * kChunk + 5, 'c');  // spans two more
   const std::string exact(kChunk - 1, 'd');     // its newline ends a chunk?
   const std::string content =
       absl::StrCat(before, "\n", across, "\n", huge, "\n", exact, "\n", "tail");
   EXPECT_EQ(ReadFileLines(content),
-            (std::vector<Line>{{1, before}, {2, across}, {3, huge}, {4, exact},
-                               {5, "tail"}}));
+            (std::vector<Line>{
+                {1, before}, {2, across}, {3, huge}, {4, exact}, {5, "tail"}}));
 }
 
 TEST(LineReader, NewlineAsTheLastByteOfAChunk) {
@@ -107,7 +107,8 @@ TEST(LineReader, ManyShortLinesKeepTheirNumbers) {
 
 TEST(LineReader, AcceptsALineOf16MiB) {
   const std::string line(16 << 20, 'x');
-  std::vector<Line> lines = ReadFileLines(absl::StrCat("fib 1\n", line, "\nfib 2\n"));
+  std::vector<Line> lines =
+      ReadFileLines(absl::StrCat("fib 1\n", line, "\nfib 2\n"));
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[1].text.size(), line.size());
 }
@@ -123,7 +124,8 @@ TEST(LineReader, RejectsALineLongerThan16MiB) {
     SCOPED_TRACE(c.what);
     std::string path = testutil::TempPath("long.txt");
     testutil::WriteFile(
-        path, absl::StrCat("fib 1\n", std::string((16 << 20) + 1, 'x'), c.tail));
+        path,
+        absl::StrCat("fib 1\n", std::string((16 << 20) + 1, 'x'), c.tail));
     absl::StatusOr<LineReader> in = LineReader::OpenFile(path, "long.txt");
     ASSERT_TRUE(in.ok());
     ASSERT_TRUE(in->Next().ok());
@@ -170,8 +172,10 @@ TEST(LineReader, TasksTextSplitsAtSemicolonsOutsideQuotes) {
       {"fib 1\nfib 2;fib 3", {{1, "fib 1"}, {2, "fib 2"}, {3, "fib 3"}}},
       {"echo 'a;b'; fib 1", {{1, "echo 'a;b'"}, {2, " fib 1"}}},
       {"echo \"a;\\\"b;\"; fib 1", {{1, "echo \"a;\\\"b;\""}, {2, " fib 1"}}},
-      {"echo 'a\\'; fib 1", {{1, "echo 'a\\'"}, {2, " fib 1"}}},  // no escapes in '...'
-      {"echo 'open; fib 1", {{1, "echo 'open; fib 1"}}},  // the tokenizer will object
+      {"echo 'a\\'; fib 1",
+       {{1, "echo 'a\\'"}, {2, " fib 1"}}},  // no escapes in '...'
+      {"echo 'open; fib 1",
+       {{1, "echo 'open; fib 1"}}},  // the tokenizer will object
       {"fib 1;", {{1, "fib 1"}}},
       {";;", {{1, ""}, {2, ""}}},
       {"", {}},

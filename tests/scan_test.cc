@@ -22,9 +22,11 @@ namespace {
 constexpr size_t kChunk = 1 << 20;
 
 const char kJsonl[] =
-    "{\"id\":0,\"task\":\"fib\",\"args\":[0],\"status\":\"ok\",\"result\":\"0\","
+    "{\"id\":0,\"task\":\"fib\",\"args\":[0],\"status\":\"ok\",\"result\":"
+    "\"0\","
     "\"worker\":7,\"attempts\":1,\"elapsed_us\":1}\n"
-    "{\"id\":2,\"task\":\"fib\",\"args\":[2],\"status\":\"ok\",\"result\":\"1\","
+    "{\"id\":2,\"task\":\"fib\",\"args\":[2],\"status\":\"ok\",\"result\":"
+    "\"1\","
     "\"worker\":7,\"attempts\":1,\"elapsed_us\":1}\n";
 const char kText[] =
     "[worker 4711] #17 fib(17) = 1597  (3 \xc2\xb5s)\n"
@@ -80,7 +82,8 @@ TEST(Scan, ReadsCompleteRecordsOfEachFormat) {
 TEST(Scan, MissingOrEmptyFileIsAnEmptyJournal) {
   for (Format format : {Format::kText, Format::kJsonl, Format::kCsv}) {
     SCOPED_TRACE(FormatName(format));
-    absl::StatusOr<ScanResult> missing = Scan(testutil::TempPath("absent"), format);
+    absl::StatusOr<ScanResult> missing =
+        Scan(testutil::TempPath("absent"), format);
     absl::StatusOr<ScanResult> empty = ScanContent("", format);
     for (const absl::StatusOr<ScanResult>* r : {&missing, &empty}) {
       ASSERT_TRUE(r->ok()) << r->status();
@@ -118,9 +121,9 @@ TEST(Scan, ATornLastRecordIsMeasuredNotCounted) {
 }
 
 TEST(Scan, CountsDuplicateRecords) {
-  absl::StatusOr<ScanResult> r =
-      ScanContent("1,a,,ok,,1,1,1\n2,a,,ok,,1,1,1\n1,a,,ok,,1,2,1\n1,a,,ok,,1,3,1\n",
-                  Format::kCsv);
+  absl::StatusOr<ScanResult> r = ScanContent(
+      "1,a,,ok,,1,1,1\n2,a,,ok,,1,1,1\n1,a,,ok,,1,2,1\n1,a,,ok,,1,3,1\n",
+      Format::kCsv);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->records, 4u);
   EXPECT_EQ(r->duplicates, 2u);

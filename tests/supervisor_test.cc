@@ -95,8 +95,7 @@ TEST_F(SupervisorTest, QuickDeathsBackOffExponentiallyUpToTheMaximum) {
   int slot = sup_.Add("worker", kCannotRun);
   sup_.Start(slot, now_);
   EXPECT_EQ(RestartDelays(slot, 8),
-            (Delays{0, 100, 200, 400, 800, 1000, 1000,
-                    1000}));
+            (Delays{0, 100, 200, 400, 800, 1000, 1000, 1000}));
   EXPECT_EQ(sup_.restarts(), 8);
 }
 
@@ -109,8 +108,9 @@ TEST_F(SupervisorTest, SpawnFailureIsReportedAsADeath) {
   EXPECT_EQ(deaths[0].slot, slot);
   EXPECT_EQ(deaths[0].pid, 0);
   EXPECT_EQ(deaths[0].status, (ExitStatus{false, 127}));
-  EXPECT_EQ(deaths[0].spawn_error,
-            "cannot run /nonexistent/taskfarm-worker: No such file or directory");
+  EXPECT_EQ(
+      deaths[0].spawn_error,
+      "cannot run /nonexistent/taskfarm-worker: No such file or directory");
   EXPECT_FALSE(deaths[0].was_ready);
   EXPECT_TRUE(sup_.Reap(now_).empty()) << "one failure reported twice";
 }
@@ -230,7 +230,8 @@ TEST_F(SupervisorTest, StopWithoutASignalOnlySetsTheDeadline) {
   sup_.Tick(now_);
   std::vector<Death> deaths = ReapDeaths();
   ASSERT_EQ(deaths.size(), 1u);
-  EXPECT_EQ(deaths[0].status, (ExitStatus{true, SIGKILL})) << "it was sent SIGTERM";
+  EXPECT_EQ(deaths[0].status, (ExitStatus{true, SIGKILL}))
+      << "it was sent SIGTERM";
 }
 
 TEST_F(SupervisorTest, GiveUpEndsEverySlotFailed) {

@@ -44,7 +44,8 @@ class TaskSourceTest : public testing::Test {
                                        size_t max_errors = 20) {
     TaskSource source(std::move(inputs), &kinds_);
     std::vector<std::string> errors;
-    absl::StatusOr<TaskSource::Summary> summary = source.Check(&errors, max_errors);
+    absl::StatusOr<TaskSource::Summary> summary =
+        source.Check(&errors, max_errors);
     EXPECT_TRUE(summary.ok()) << summary.status();
     return errors;
   }
@@ -73,8 +74,9 @@ class TaskSourceTest : public testing::Test {
     for (size_t i = 0; i < reader.size(); ++i) {
       EXPECT_TRUE(reader.Get(i, &view).ok());
       EXPECT_EQ(view.attempt, 1u);
-      tasks.push_back(absl::StrCat(view.id, " ", kinds_.at(view.kind_index).name,
-                                   " ", testutil::RenderArgs(view.args, false)));
+      tasks.push_back(absl::StrCat(view.id, " ",
+                                   kinds_.at(view.kind_index).name, " ",
+                                   testutil::RenderArgs(view.args, false)));
     }
     if (added.ok()) {
       EXPECT_EQ(*added, tasks.size());
@@ -120,15 +122,16 @@ TEST_F(TaskSourceTest, CheckReportsEveryBadLineWithNameAndLineNumber) {
       File("b.txt", "\n\necho 'unclosed\nfib 3..1\n"),
       Text("fib 1; fib 1 2"),
   });
-  EXPECT_EQ(errors,
-            (std::vector<std::string>{
-                "a.txt:2: fib expects 1 integer argument, got \"x\"",
-                "a.txt:4: unknown task kind \"nope\"; --list-tasks shows them all",
-                "b.txt:3: unclosed ' quote",
-                "b.txt:4: fib argument 1: empty range \"3..1\" (the first end is "
-                "above the last)",
-                "--tasks:2: fib expects 1 integer argument, got 2",
-            }));
+  EXPECT_EQ(
+      errors,
+      (std::vector<std::string>{
+          "a.txt:2: fib expects 1 integer argument, got \"x\"",
+          "a.txt:4: unknown task kind \"nope\"; --list-tasks shows them all",
+          "b.txt:3: unclosed ' quote",
+          "b.txt:4: fib argument 1: empty range \"3..1\" (the first end is "
+          "above the last)",
+          "--tasks:2: fib expects 1 integer argument, got 2",
+      }));
 }
 
 TEST_F(TaskSourceTest, CheckCapsTheErrorsItLists) {
@@ -158,25 +161,25 @@ TEST_F(TaskSourceTest, FingerprintIsStableAndIgnoresSpelling) {
   const std::string fingerprint =
       Summarize({File("a.txt", "fib 1..3\necho x\n")}).fingerprint;
   EXPECT_EQ(fingerprint.size(), 64u);
-  EXPECT_EQ(fingerprint.find_first_not_of("0123456789abcdef"), std::string::npos);
-  EXPECT_EQ(Summarize({File("a.txt", "fib 1..3\necho x\n")}).fingerprint, fingerprint);
-  EXPECT_EQ(Summarize({File("b.txt", "# tasks\n  fib\t1..3\n\necho 'x'  # why\n")})
-                .fingerprint,
+  EXPECT_EQ(fingerprint.find_first_not_of("0123456789abcdef"),
+            std::string::npos);
+  EXPECT_EQ(Summarize({File("a.txt", "fib 1..3\necho x\n")}).fingerprint,
             fingerprint);
-  EXPECT_EQ(Summarize({File("a.txt", "fib 1..3\n"), Text("echo x")}).fingerprint,
-            fingerprint);
+  EXPECT_EQ(
+      Summarize({File("b.txt", "# tasks\n  fib\t1..3\n\necho 'x'  # why\n")})
+          .fingerprint,
+      fingerprint);
+  EXPECT_EQ(
+      Summarize({File("a.txt", "fib 1..3\n"), Text("echo x")}).fingerprint,
+      fingerprint);
 }
 
 TEST_F(TaskSourceTest, FingerprintChangesWithTheTasks) {
   const std::string fingerprint =
       Summarize({File("a.txt", "fib 1..3\necho x\n")}).fingerprint;
   const char* changed[] = {
-      "fib 1..4\necho x\n",
-      "fib 1..3\necho y\n",
-      "echo x\nfib 1..3\n",
-      "fib 1..3\n",
-      "fib 1..3\necho x\necho x\n",
-      "fib 1..3\nexec x\n",
+      "fib 1..4\necho x\n", "fib 1..3\necho y\n",         "echo x\nfib 1..3\n",
+      "fib 1..3\n",         "fib 1..3\necho x\necho x\n", "fib 1..3\nexec x\n",
   };
   for (const char* content : changed) {
     SCOPED_TRACE(content);
@@ -209,7 +212,8 @@ TEST_F(TaskSourceTest, FillSplitsALineAcrossBatches) {
   TaskSource source({Text("fib 0..9")}, &kinds_);
   EXPECT_EQ(Fill(source, 4).size(), 4u);
   std::vector<Task> next = Fill(source, 4);
-  EXPECT_EQ(next, (std::vector<Task>{"4 fib 4", "5 fib 5", "6 fib 6", "7 fib 7"}));
+  EXPECT_EQ(next,
+            (std::vector<Task>{"4 fib 4", "5 fib 5", "6 fib 6", "7 fib 7"}));
   EXPECT_FALSE(source.exhausted());
   EXPECT_EQ(Fill(source, 4), (std::vector<Task>{"8 fib 8", "9 fib 9"}));
   EXPECT_TRUE(source.exhausted());
@@ -253,7 +257,8 @@ TEST_F(TaskSourceTest, FillReportsAFileThatChangedAfterCheck) {
   testutil::WriteFile(spec.path, "fib 1\nfib two\n");
 
   proto::TaskBatchWriter writer;
-  absl::StatusOr<uint32_t> added = source.Fill(&writer, 10, UINT64_MAX, nullptr);
+  absl::StatusOr<uint32_t> added =
+      source.Fill(&writer, 10, UINT64_MAX, nullptr);
   EXPECT_EQ(added.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(added.status().message(),
             "a.txt:2: fib expects 1 integer argument, got \"two\" (the file "

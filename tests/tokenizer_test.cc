@@ -17,7 +17,8 @@ namespace {
 std::vector<std::string> Words(const Tokenizer& t) {
   std::vector<std::string> out;
   for (const Word& w : t.words()) {
-    out.push_back(w.quoted ? absl::StrCat("'", w.text, "'") : std::string(w.text));
+    out.push_back(w.quoted ? absl::StrCat("'", w.text, "'")
+                           : std::string(w.text));
   }
   return out;
 }
@@ -44,10 +45,12 @@ TEST(Tokenizer, SplitsLinesIntoWords) {
        {"echo", "'a\"b'", "'back\\slash'", "'new\nline'"}},
       {"echo ab'cd'\"ef\"gh", {"echo", "'abcdefgh'"}},  // one word
       {"echo '' \"\"", {"echo", "''", "''"}},
-      {"echo '#not a comment' \"# nor this\"", {"echo", "'#not a comment'", "'# nor this'"}},
+      {"echo '#not a comment' \"# nor this\"",
+       {"echo", "'#not a comment'", "'# nor this'"}},
       {"echo 'a;b'", {"echo", "'a;b'"}},
       {"fib '1..3'", {"fib", "'1..3'"}},
-      {"echo 'h\xc3\xa9llo' w\xc3\xb6rld", {"echo", "'h\xc3\xa9llo'", "w\xc3\xb6rld"}},
+      {"echo 'h\xc3\xa9llo' w\xc3\xb6rld",
+       {"echo", "'h\xc3\xa9llo'", "w\xc3\xb6rld"}},
   };
   Tokenizer t;
   for (const Case& c : cases) {
@@ -81,7 +84,8 @@ TEST(Tokenizer, ReportsBrokenQuotesAndEscapes) {
 
 TEST(Tokenizer, QuotedWordsStayValidWhileLaterOnesGrowTheStorage) {
   const std::string a(10, 'a'), b(1000, 'b'), c(100000, 'c');
-  const std::string line = absl::StrCat("'", a, "' plain \"", b, "\" '", c, "'");
+  const std::string line =
+      absl::StrCat("'", a, "' plain \"", b, "\" '", c, "'");
   Tokenizer t;
   ASSERT_TRUE(t.Tokenize(line).ok());
   ASSERT_EQ(t.words().size(), 4u);

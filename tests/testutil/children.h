@@ -20,7 +20,9 @@ inline std::vector<std::string> IgnoresSigterm(const std::string& ready) {
 }
 
 // A command that runs until it is signalled.
-inline std::vector<std::string> SleepsForever() { return {"/bin/sleep", "1000"}; }
+inline std::vector<std::string> SleepsForever() {
+  return {"/bin/sleep", "1000"};
+}
 
 }  // namespace taskfarm::testutil
 

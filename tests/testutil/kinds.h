@@ -46,22 +46,23 @@ inline master::KindTable TestKinds() {
 // frame holds every non-negative integer as uint).
 inline std::string RenderArgs(absl::Span<const proto::Value> args,
                               bool typed = true) {
-  return absl::StrJoin(args, " ", [typed](std::string* out, const proto::Value& v) {
-    std::visit(
-        [out, typed](const auto& x) {
-          using T = std::decay_t<decltype(x)>;
-          if constexpr (std::is_same_v<T, absl::string_view>) {
-            absl::StrAppend(out, "\"", x, "\"");
-          } else if constexpr (std::is_same_v<T, uint64_t>) {
-            absl::StrAppend(out, x, typed ? "u" : "");
-          } else if constexpr (std::is_same_v<T, double>) {
-            absl::StrAppend(out, x, typed ? "f" : "");
-          } else {
-            absl::StrAppend(out, x);
-          }
-        },
-        v);
-  });
+  return absl::StrJoin(
+      args, " ", [typed](std::string* out, const proto::Value& v) {
+        std::visit(
+            [out, typed](const auto& x) {
+              using T = std::decay_t<decltype(x)>;
+              if constexpr (std::is_same_v<T, absl::string_view>) {
+                absl::StrAppend(out, "\"", x, "\"");
+              } else if constexpr (std::is_same_v<T, uint64_t>) {
+                absl::StrAppend(out, x, typed ? "u" : "");
+              } else if constexpr (std::is_same_v<T, double>) {
+                absl::StrAppend(out, x, typed ? "f" : "");
+              } else {
+                absl::StrAppend(out, x);
+              }
+            },
+            v);
+      });
 }
 
 }  // namespace taskfarm::testutil

@@ -12,11 +12,15 @@
 #include "supervise/child_state.h"
 
 namespace taskfarm::supervise {
-inline void PrintTo(ChildState state, std::ostream* os) { *os << ChildStateName(state); }
+inline void PrintTo(ChildState state, std::ostream* os) {
+  *os << ChildStateName(state);
+}
 }  // namespace taskfarm::supervise
 
 namespace taskfarm::proto {
-inline void PrintTo(TaskStatus status, std::ostream* os) { *os << TaskStatusName(status); }
+inline void PrintTo(TaskStatus status, std::ostream* os) {
+  *os << TaskStatusName(status);
+}
 }  // namespace taskfarm::proto
 
 #endif  // TASKFARM_TESTS_TESTUTIL_PRINTERS_H_

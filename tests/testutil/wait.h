@@ -21,8 +21,8 @@ inline constexpr std::chrono::seconds kWaitDeadline{30};
 
 // True as soon as `condition()` is; false if it still is not at the deadline.
 template <typename Condition>
-[[nodiscard]] bool WaitUntil(Condition condition,
-                             std::chrono::milliseconds deadline = kWaitDeadline) {
+[[nodiscard]] bool WaitUntil(
+    Condition condition, std::chrono::milliseconds deadline = kWaitDeadline) {
   const auto end = std::chrono::steady_clock::now() + deadline;
   while (!condition()) {
     if (std::chrono::steady_clock::now() >= end) return false;
