@@ -194,9 +194,7 @@ base::Instant Session::NextTimer(base::Instant now) const {
   consider(next_heartbeat_);
   if (phase_ == Phase::kRunning) consider(next_progress_);
   if (phase_ == Phase::kStarting) consider(startup_deadline_);
-  if (phase_ == Phase::kDraining || phase_ == Phase::kStopping) {
-    consider(stop_deadline_);
-  }
+  if (phase_ == Phase::kStopping) consider(stop_deadline_);
   if (std::optional<base::Instant> t = supervisor_->NextDeadline()) consider(*t);
   pool_->ForEach([&](const WorkerEntry& w) { consider(w.expiry); });
   return next;
@@ -261,37 +259,24 @@ void Session::OnSignals() {
     } else {
       // Second signal: stop now.
       std::fprintf(stderr, "taskfarm: stopping now\n");
-      for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
-      stop_deadline_ = base::Now();
       if (phase_ != Phase::kStopping) BeginStopping(base::Now());
-      supervisor_->Kill(logger_slot_, SIGTERM);
+      for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
+      supervisor_->Kill(logger_slot_, SIGTERM);  // it flushes what it has
     }
   }
 }
 
-void Session::Fail(int exit_code, const std::string& message) {
-  Fail(exit_code, message,
-       exit_code == kExitCrashLoop ? base::Duration{0} : options_.grace);
-}
-
-void Session::Fail(int exit_code, const std::string& message,
-                   base::Duration drain) {
+void Session::Fail(int exit_code, const std::string& message, bool at_once) {
   if (exit_code_ < 0 || exit_code == kExitCrashLoop) {
     exit_code_ = exit_code;
     outcome_ = message;
   }
-  const base::Instant now = base::Now();
-  switch (phase_) {
-    case Phase::kStarting:
-    case Phase::kChecking:
-      BeginStopping(now);
-      break;
-    case Phase::kRunning:
-      phase_ = Phase::kDraining;
-      stop_deadline_ = now + drain;
-      break;
-    default:
-      break;
+  if (at_once) {
+    // Running tasks are abandoned: their workers are stopped mid-task.
+    for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
+  }
+  if (phase_ != Phase::kStopping && phase_ != Phase::kDone) {
+    BeginStopping(base::Now());
   }
 }
 
@@ -306,13 +291,8 @@ void Session::CheckHalt() {
   std::fprintf(stderr, "taskfarm: %s; stopping%s\n", why.c_str(),
                halt.when == HaltPolicy::When::kNow ? " now" : " when running tasks finish");
   const int code = halt.on_success ? kExitOk : kExitTasksFailed;
-  if (halt.when == HaltPolicy::When::kNow) {
-    // Running tasks are abandoned: their workers are stopped mid-task.
-    for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
-    Fail(code, absl::StrCat("halted (", why, ")"), base::Duration{0});
-  } else {
-    Fail(code, absl::StrCat("halted (", why, ")"), std::chrono::hours(24 * 365));
-  }
+  Fail(code, absl::StrCat("halted (", why, ")"),
+       /*at_once=*/halt.when == HaltPolicy::When::kNow);
 }
 
 void Session::OnTimers(base::Instant now) {
@@ -338,16 +318,17 @@ void Session::OnTimers(base::Instant now) {
     LoseWorker(id, loss);
   }
   supervisor_->Tick(now);
-  if (phase_ == Phase::kDraining &&
-      (now >= stop_deadline_ || dispatcher_.outstanding_batches() == 0)) {
-    BeginStopping(now);
-  }
   if (phase_ == Phase::kStopping && now >= stop_deadline_) {
-    // Past the grace: whoever is left is killed; the logger may flush.
-    for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
-    if (relay_->Empty() || now >= stop_deadline_ + kLoggerFlushTimeout) {
+    if (!workers_killed_) {
+      // Past the grace: workers still running are killed; the logger gets
+      // a while longer to write what it was sent.
+      workers_killed_ = true;
+      for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
+      stop_deadline_ = now + kLoggerFlushTimeout;
+    } else {
       relay_->SendShutdown();
       supervisor_->Stop(logger_slot_, now, SIGTERM, options_.grace);
+      stop_deadline_ = base::Instant::max();
     }
   }
 }
@@ -378,8 +359,7 @@ void Session::BeginStopping(base::Instant now) {
 void Session::MaybeFinish(base::Instant now) {
   if (phase_ == Phase::kRunning && io_.source()->exhausted() &&
       dispatcher_.Idle()) {
-    phase_ = Phase::kDraining;
-    stop_deadline_ = now;
+    BeginStopping(now);
   }
   if (phase_ != Phase::kStopping) return;
   bool workers_gone = true;
@@ -445,7 +425,8 @@ void Session::OnDeaths(base::Instant now) {
                    breaker_.recent_deaths(), Seconds(options_.crash_loop_window),
                    last_death_.c_str());
       supervisor_->GiveUp();
-      Fail(kExitCrashLoop, absl::StrCat("crash loop (last: ", last_death_, ")"));
+      Fail(kExitCrashLoop, absl::StrCat("crash loop (last: ", last_death_, ")"),
+           /*at_once=*/true);
     }
   }
 }
