@@ -8,6 +8,7 @@
 // "process guard"). Only Node's standard library.
 //
 //   node node_seed.js INPUT OUTPUT [--workers=1] [--inflight=1] [--batch=1]
+//                     [--compact]
 //
 //   --inflight=1            one task per message, one message in flight per
 //                           worker: the seed as written
@@ -15,6 +16,9 @@
 //   --batch=1000            1000 tasks per message and per result message
 //                           (batched by hand); combines with --inflight
 //                           (messages in flight per worker, default 1)
+//   --compact               results travel as [id, n, result, pid, us]
+//                           tuples and the log process builds the record,
+//                           instead of whole record objects on every hop
 //
 // INPUT: one task per line, `fib N`. OUTPUT: one JSON record per task per
 // line, {"id","task","args","status","result","worker","attempts",
@@ -27,9 +31,9 @@ const fs = require('node:fs');
 
 const role = process.argv[2];
 if (role === '--role=worker') {
-  runWorker();
+  runWorker(process.argv[3]);
 } else if (role === '--role=log') {
-  runLogger(process.argv[3]);
+  runLogger(process.argv[3], process.argv[4]);
 } else {
   runMaster(process.argv.slice(2));
 }
@@ -44,11 +48,13 @@ function usage(message) {
 }
 
 function parseArgs(argv) {
-  const options = { workers: 1, inflight: 1, batch: 1 };
+  const options = { workers: 1, inflight: 1, batch: 1, compact: false };
   const files = [];
   for (const arg of argv) {
     const m = /^--(workers|inflight|batch)=(\d+)$/.exec(arg);
-    if (m) {
+    if (arg === '--compact') {
+      options.compact = true;
+    } else if (m) {
       options[m[1]] = Number(m[2]);
       if (options[m[1]] < 1) usage(`${arg}: must be at least 1`);
     } else if (arg.startsWith('-')) {
@@ -75,10 +81,9 @@ function readTasks(path) {
   if (lines[lines.length - 1] === '') lines.pop();
   const tasks = new Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
-    const [kind, arg, extra] = lines[i].trim().split(/\s+/);
-    const n = Number(arg);
-    if (kind !== 'fib' || extra !== undefined || !Number.isInteger(n) ||
-        n < 0 || n > 10000) {
+    const m = /^\s*fib\s+(\d+)\s*$/.exec(lines[i]);
+    const n = m ? Number(m[1]) : NaN;
+    if (!(n <= 10000)) {
       console.error(`${path}:${i + 1}: expected \`fib N\` with 0 <= N <= 10000`);
       process.exit(2);
     }
@@ -93,7 +98,9 @@ function runMaster(argv) {
   const total = tasks.length;
   const started = process.hrtime.bigint();
 
-  const logWorker = fork(__filename, ['--role=log', options.output]);
+  const mode = `${options.batch > 1 ? 'batch' : 'single'},` +
+               `${options.compact ? 'compact' : 'objects'}`;
+  const logWorker = fork(__filename, ['--role=log', options.output, mode]);
   logWorker.on('exit', (code, signal) => {
     if (code !== 0) {
       console.error(`node_seed: log process exited (${signal || code})`);
@@ -101,7 +108,8 @@ function runMaster(argv) {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.error(`node_seed: ${total} tasks, ${options.workers} worker(s), ` +
-                  `inflight=${options.inflight} batch=${options.batch}: ` +
+                  `inflight=${options.inflight} batch=${options.batch}` +
+                  `${options.compact ? ' compact' : ''}: ` +
                   `${seconds.toFixed(3)} s after reading the input`);
   });
 
@@ -130,12 +138,12 @@ function runMaster(argv) {
   }
 
   function startWorker() {
-    const worker = fork(__filename, ['--role=worker']);
+    const worker = fork(__filename, ['--role=worker', mode]);
     worker.sent = [];  // messages sent and not answered yet, oldest first
     worker.on('message', (result) => {
       worker.sent.shift();  // a worker answers its messages in order
       logWorker.send(result);
-      done += Array.isArray(result) ? result.length : 1;
+      done += options.batch > 1 ? result.length : 1;
       if (done === total) {
         finish();
       } else {
@@ -179,26 +187,34 @@ function fib(n) {
   return a;
 }
 
-function runTask(task) {
+// Runs one task; returns its record: the output object, or with --compact
+// the tuple [id, n, result, pid, elapsed_us] from which the log process
+// builds it (less to serialise on each hop).
+function runTask(task, compact) {
   const start = process.hrtime.bigint();
-  const result = fib(task.n);
+  const result = fib(task.n).toString();
   const elapsedUs = Number((process.hrtime.bigint() - start) / 1000n);
+  if (compact) return [task.id, task.n, result, process.pid, elapsedUs];
   return {
     id: task.id,
     task: 'fib',
     args: [task.n],
     status: 'ok',
-    result: result.toString(),
+    result,
     worker: process.pid,
     attempts: 1,
     elapsed_us: elapsedUs,
   };
 }
 
-function runWorker() {
+// A message is one task {id, n} (the answer: one record) or, with --batch,
+// an array of tasks (the answer: the array of their records).
+function runWorker(mode) {
+  const compact = mode.endsWith(',compact');
   process.on('message', (message) => {
-    process.send(Array.isArray(message) ? message.map(runTask)
-                                        : runTask(message));
+    process.send(Array.isArray(message)
+                     ? message.map((task) => runTask(task, compact))
+                     : runTask(message, compact));
   });
   // When the master disconnects, nothing is left to wait for: the process
   // exits by itself.
@@ -206,7 +222,14 @@ function runWorker() {
 
 // ---------------------------------------------------------------- logger
 
-function runLogger(path) {
+function runLogger(path, mode) {
+  const batched = mode.startsWith('batch,');
+  const toLine = mode.endsWith(',compact')
+      ? ([id, n, result, pid, elapsedUs]) => JSON.stringify({
+          id, task: 'fib', args: [n], status: 'ok', result, worker: pid,
+          attempts: 1, elapsed_us: elapsedUs,
+        }) + '\n'
+      : (record) => JSON.stringify(record) + '\n';
   const out = fs.createWriteStream(path);
   out.on('error', (err) => {
     console.error(`node_seed: log process: ${err.message}`);
@@ -217,11 +240,10 @@ function runLogger(path) {
       // Everything is written once the stream has finished; then let go of
       // the channel and the process exits.
       out.end(() => process.disconnect());
-    } else if (Array.isArray(message)) {
-      out.write(message.map((record) => JSON.stringify(record) + '\n')
-                       .join(''));
+    } else if (batched) {
+      out.write(message.map(toLine).join(''));
     } else {
-      out.write(JSON.stringify(message) + '\n');
+      out.write(toLine(message));
     }
   });
 }

@@ -69,6 +69,12 @@ fi
 single="$(realpath bazel-bin/bench/peers/single_process)"
 master="$(realpath -m bazel-bin/master/master)"
 
+# The interpreter itself, not a version manager's shim (pyenv's costs ~0.4 s
+# a start here), and -S: this machine's site-packages carries .pth hooks that
+# import certifi (~60 ms a start), which a stock Python does not do and which
+# the tasks do not need.
+py="$(python3 -c 'import sys; print(sys.executable)')"
+
 have_parallel=0
 if command -v parallel >/dev/null; then
   have_parallel=1
@@ -83,6 +89,7 @@ peers=()
 peers+=(
   "single_process|count"
   "node_seed --batch=1000|count"
+  "node_seed --batch=1000 --compact|count"
   "node_seed --inflight=64|small"
   "node_seed --inflight=1|small"
   "python_pool --chunksize=1000|count"
@@ -98,17 +105,20 @@ run_peer() {  # NAME INPUT OUTPUT
       "$single" "$2" "$3" ;;
     "node_seed --batch=1000")
       node bench/peers/node_seed.js "$2" "$3" --workers=1 --batch=1000 ;;
+    "node_seed --batch=1000 --compact")
+      node bench/peers/node_seed.js "$2" "$3" --workers=1 --batch=1000 \
+        --compact ;;
     "node_seed --inflight=64")
       node bench/peers/node_seed.js "$2" "$3" --workers=1 --inflight=64 ;;
     "node_seed --inflight=1")
       node bench/peers/node_seed.js "$2" "$3" --workers=1 --inflight=1 ;;
     "python_pool --chunksize=1000")
-      python3 bench/peers/python_pool.py "$2" "$3" --workers=1 \
+      "$py" -S bench/peers/python_pool.py "$2" "$3" --workers=1 \
         --chunksize=1000 ;;
     "python_pool --chunksize=1")
-      python3 bench/peers/python_pool.py "$2" "$3" --workers=1 --chunksize=1 ;;
+      "$py" -S bench/peers/python_pool.py "$2" "$3" --workers=1 --chunksize=1 ;;
     "gnu_parallel -j1")
-      parallel -j1 --colsep ' ' python3 bench/peers/fib_one.py '{#}' '{2}' \
+      parallel -j1 --colsep ' ' "$py" -S bench/peers/fib_one.py '{#}' '{2}' \
         :::: "$2" >"$3" ;;
     *) echo "run_all.sh: no peer $1" >&2; return 2 ;;
   esac
@@ -134,7 +144,7 @@ for size in count small tiny; do
   n="${!size}"
   input[$size]="$workdir/input_$n.txt"
   [[ -f "${input[$size]}" ]] ||
-    python3 bench/peers/gen_input.py "${input[$size]}" --count="$n"
+    "$py" bench/peers/gen_input.py "${input[$size]}" --count="$n"
 done
 
 # ------------------------------------------------------------------ runs
@@ -160,7 +170,7 @@ for ((r = 1; r <= runs; r++)); do
       failed=1
       continue
     fi
-    if ! check="$(python3 bench/peers/check_output.py "$in" "$out" 2>&1)"; then
+    if ! check="$("$py" bench/peers/check_output.py "$in" "$out" 2>&1)"; then
       echo "FAILED: $name wrote a wrong output:" >&2
       echo "$check" >&2
       failed=1
@@ -177,6 +187,6 @@ echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Median of $runs runs each, wall time of the whole process; 1 worker;" \
      "$(nproc) CPUs shared; $(date -u +%Y-%m-%d)"
-python3 bench/peers/summarize.py "$results" ${csv:+--csv="$csv"}
+"$py" bench/peers/summarize.py "$results" ${csv:+--csv="$csv"}
 [[ $keep == 1 ]] && echo "raw runs kept in $results"
 exit "$failed"
