@@ -2,7 +2,7 @@
 # Issue 5, tiny tasks end to end: taskfarm against its peers.
 #
 #   bench/peers/run_all.sh [--runs=3] [--count=1000000] [--small=100000]
-#                          [--tiny=2000] [--csv=FILE] [--only=REGEX]
+#                          [--tiny=200]   [--csv=FILE] [--only=REGEX]
 #                          [--workdir=DIR] [--keep]
 #
 # Builds what it needs, writes the `fib N` input files once (N = 1 + i mod
@@ -16,14 +16,16 @@
 # Task counts: the fast peers run --count tasks; the unbatched Node.js and
 # Python peers, which would take minutes, run --small; GNU Parallel (one
 # process per task, only if `parallel` is installed) runs --tiny. The table
-# says which count each row used; tasks/s is comparable across rows only
-# roughly, since start-up weighs more on a small count.
+# says which count each row used and extrapolates its time to --count;
+# tasks/s is comparable across rows only roughly, since start-up weighs more
+# on a small count. Each run also records the 1-minute load average at its
+# start: the machine is shared, and the table shows the median.
 set -uo pipefail
 
 runs=3
 count=1000000
 small=100000
-tiny=2000
+tiny=200
 csv=""
 only=""
 workdir=""
@@ -149,7 +151,7 @@ done
 
 # ------------------------------------------------------------------ runs
 results="$workdir/runs.tsv"
-printf 'peer\ttasks\trun\twall_s\tuser_s\tsys_s\n' >"$results"
+printf 'peer\ttasks\trun\twall_s\tuser_s\tsys_s\tload1\n' >"$results"
 failed=0
 echo "== $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 TIMEFORMAT='%R %U %S'
@@ -161,6 +163,7 @@ for ((r = 1; r <= runs; r++)); do
     out="$workdir/out.jsonl"
     log="$workdir/peer.log"
     rm -f "$out"
+    load1="$(cut -d' ' -f1 /proc/loadavg)"
     { time run_peer "$name" "$in" "$out" >"$log" 2>&1; } 2>"$workdir/time"
     rc=$?
     read -r wall user sys <"$workdir/time"
@@ -176,10 +179,10 @@ for ((r = 1; r <= runs; r++)); do
       failed=1
       continue
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${!size}" "$r" "$wall" \
-      "$user" "$sys" >>"$results"
-    printf 'run %d  %-30s %9s tasks  %7.3f s  (%s)\n' "$r" "$name" \
-      "${!size}" "$wall" "${check#check_output: }"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${!size}" "$r" "$wall" \
+      "$user" "$sys" "$load1" >>"$results"
+    printf 'run %d  %-34s %9s tasks  %7.3f s  load %s  (%s)\n' "$r" \
+      "$name" "${!size}" "$wall" "$load1" "${check#check_output: }"
   done
 done
 rm -f "$workdir/out.jsonl"
@@ -187,6 +190,6 @@ echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Median of $runs runs each, wall time of the whole process; 1 worker;" \
      "$(nproc) CPUs shared; $(date -u +%Y-%m-%d)"
-"$py" bench/peers/summarize.py "$results" ${csv:+--csv="$csv"}
+"$py" bench/peers/summarize.py "$results" --full="$count" ${csv:+--csv="$csv"}
 [[ $keep == 1 ]] && echo "raw runs kept in $results"
 exit "$failed"
