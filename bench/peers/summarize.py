@@ -8,7 +8,7 @@ load1 (tab-separated, with that header; load1 is the 1-minute load average
 when the run started). Per peer: the median wall time over its
 runs, tasks/s = tasks / median wall (whole process: start-up, parsing and
 shutdown included), the median CPU time (user + sys of the process and all
-its children), and its throughput relative to taskfarm's and to the
+its children) and tasks per CPU-second, and its throughput relative to taskfarm's and to the
 single-process limit's (peer tasks/s / their tasks/s). Rows run on fewer
 than --full tasks also get their time extrapolated to --full tasks
 (--full / tasks/s).
@@ -54,6 +54,8 @@ def main():
             "median_load1": statistics.median(p["load"]),
         })
         r = rows[-1]
+        r["tasks_per_cpu_s"] = (p["tasks"] / r["median_cpu_s"]
+                                if r["median_cpu_s"] > 0 else float("inf"))
         r["est_full_s"] = (args.full / r["tasks_per_s"]
                            if r["tasks"] != args.full else None)
     by_name = {r["peer"]: r for r in rows}
@@ -63,7 +65,7 @@ def main():
                       if ref in by_name else None)
 
     header = ["peer", "tasks", "runs", "median wall s", "min-max s",
-              "median CPU s", "tasks/s", f"est. s for {args.full:,}",
+              "median CPU s", "tasks/s", "tasks/CPU-s", f"est. s for {args.full:,}",
               "x taskfarm", "x single-process", "load"]
     table = [header]
     for r in rows:
@@ -73,6 +75,7 @@ def main():
             f"{r['min_wall_s']:.2f}-{r['max_wall_s']:.2f}",
             f"{r['median_cpu_s']:.2f}",
             f"{r['tasks_per_s']:,.0f}",
+            f"{r['tasks_per_cpu_s']:,.0f}",
             "-" if r["est_full_s"] is None else f"{r['est_full_s']:,.0f}",
             "-" if r["vs_taskfarm"] is None else f"{r['vs_taskfarm']:.3g}",
             "-" if r["vs_limit"] is None else f"{r['vs_limit']:.3g}",
@@ -88,12 +91,13 @@ def main():
         print("(no taskfarm row: x taskfarm is blank)")
     print("tasks/s = tasks / median wall; x = this row's tasks/s over "
           "taskfarm's or the single-process limit's; CPU = user + sys of the "
-          "whole process tree; load = median 1-minute load average at the "
+          "whole process tree (tasks/CPU-s = tasks / median CPU: less sensitive "
+          "to other load than wall time, not immune); load = median 1-minute load average at the "
           "start of the runs")
 
     if args.csv:
         fields = ["peer", "tasks", "runs", "median_wall_s", "min_wall_s",
-                  "max_wall_s", "median_cpu_s", "tasks_per_s", "est_full_s",
+                  "max_wall_s", "median_cpu_s", "tasks_per_s", "tasks_per_cpu_s", "est_full_s",
                   "vs_taskfarm", "vs_limit", "median_load1"]
         with open(args.csv, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)
@@ -102,7 +106,7 @@ def main():
                 w.writerow({k: ("" if r[k] is None else
                                 round(r[k], 6) if isinstance(r[k], float)
                                 else r[k]) for k in fields})
-        print(f"CSV written to {args.csv}", file=sys.stderr)
+        print(f"CSV written to {args.csv}")
 
 
 if __name__ == "__main__":
