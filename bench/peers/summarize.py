@@ -16,7 +16,6 @@ than --full tasks also get their time extrapolated to --full tasks
 import argparse
 import csv
 import statistics
-import sys
 
 TASKFARM = "taskfarm"
 LIMIT = "single_process"
