@@ -54,6 +54,7 @@ echo "== building (bazel -c opt)"
 if ! ./tools/bazel build -c opt //bench/peers:single_process //master //worker \
     //logger >/tmp/run_all_build.$$.log 2>&1; then
   have_taskfarm=0
+  grep -m1 'ERROR' /tmp/run_all_build.$$.log | cut -c1-200
   if ! ./tools/bazel build -c opt //bench/peers:single_process; then
     echo "run_all.sh: //bench/peers:single_process does not build" >&2
     exit 1
