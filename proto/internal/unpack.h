@@ -29,7 +29,9 @@ struct Limits {
 // Unpacks exactly one msgpack object filling all of `data` into `zone`.
 // Strings in the result point into `data` (no copy): keep it alive.
 // Returns kInvalidArgument for a truncated, malformed or oversized frame, for
-// trailing bytes, and for maps, bins and exts (our frames never use them).
+// trailing bytes, for bins and exts, and for maps with any entries (our
+// frames use none of them; an empty map gets through, to be refused by the
+// decoder's type check like any other value of the wrong type).
 absl::StatusOr<msgpack::object> Unpack(msgpack::zone& zone,
                                        absl::string_view data,
                                        const Limits& limits);
