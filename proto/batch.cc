@@ -1,5 +1,6 @@
 #include "proto/batch.h"
 
+#include <bit>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -55,7 +56,9 @@ bool ToStr(const msgpack::object& o, absl::string_view* out) {
 // Decodes an argument array into `out`, reusing its storage.
 bool ToValues(const msgpack::object& o, std::vector<Value>* out) {
   out->clear();
-  if (o.type != msgpack::type::ARRAY) return false;
+  if (o.type != msgpack::type::ARRAY || o.via.array.size > kMaxArgs) {
+    return false;
+  }
   for (uint32_t i = 0; i < o.via.array.size; ++i) {
     const msgpack::object& a = o.via.array.ptr[i];
     switch (a.type) {
@@ -108,12 +111,23 @@ void BodyWriter::PackValues(absl::Span<const Value> values) {
           if constexpr (std::is_same_v<T, absl::string_view>) {
             packer_.pack_str(static_cast<uint32_t>(x.size()));
             packer_.pack_str_body(x.data(), static_cast<uint32_t>(x.size()));
+          } else if constexpr (std::is_same_v<T, double>) {
+            PackFloat64(x);
           } else {
             packer_.pack(x);
           }
         },
         v);
   }
+}
+
+void BodyWriter::PackFloat64(double d) {
+  const uint64_t bits = std::bit_cast<uint64_t>(d);
+  char bytes[9] = {'\xcb'};
+  for (int i = 0; i < 8; ++i) {
+    bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  }
+  buffer_.write(bytes, sizeof(bytes));
 }
 
 void TaskBatchWriter::Add(uint64_t id, uint32_t kind_index,

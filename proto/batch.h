@@ -9,7 +9,9 @@
 //
 // kind_index points into the worker's advertised kinds (Hello::kinds);
 // a record carries the kind name, so the logger can write it without
-// knowing any worker. Writers append into a reusable buffer; readers decode
+// knowing any worker. msgpack integers carry no sign of their own, so a
+// non-negative int64_t argument arrives as uint64_t (Signature::Coerce gives
+// it its declared type back); a double always travels as a float64. Writers append into a reusable buffer; readers decode
 // a frame without copying its strings (views into the frame: keep it alive).
 //
 // Example (worker side):
@@ -68,6 +70,10 @@ class BodyWriter {
   uint32_t count_ = 0;
 
  private:
+  // msgpack-c writes a double with an integral value as an integer (losing
+  // the sign of -0.0, and converting 2^64 with undefined behaviour).
+  void PackFloat64(double d);
+
   msgpack::sbuffer buffer_;
   msgpack::packer<msgpack::sbuffer> packer_;
 };
@@ -127,7 +133,8 @@ class BodyReader {
 
 class TaskBatchReader : public BodyReader {
  public:
-  // Reads task `i` (< size()). Returns kInvalidArgument if it is malformed.
+  // Reads task `i` (< size()). Returns kInvalidArgument if it is malformed
+  // or has more than kMaxArgs arguments.
   absl::Status Get(size_t i, TaskView* out) const;
 };
 
