@@ -145,8 +145,7 @@ TEST(TaskBatch, NonNegativeSignedArgumentsArriveUnsigned) {
   TaskView task;
   ASSERT_TRUE(reader.Open(writer.Finish()).ok());
   ASSERT_TRUE(reader.Get(0, &task).ok());
-  ExpectSameValues(task.args,
-                   {Value(uint64_t{0}), Value(uint64_t{kI64Max})});
+  ExpectSameValues(task.args, {Value(uint64_t{0}), Value(uint64_t{kI64Max})});
 }
 
 TEST(TaskBatch, RoundTripsManyTasksThroughOneView) {
@@ -237,17 +236,18 @@ TEST(TaskBatch, RejectsMalformedTasks) {
        {"kind index over uint32",
         Pack(std::make_tuple(1u, uint64_t{kU32Max} + 1, no_args, 1u))},
        {"args not an array", Pack(std::make_tuple(1u, 0u, 5u, 1u))},
-       {"args a map",
-        Pack(std::make_tuple(1u, 0u, std::map<int, int>{}, 1u))},
+       {"args a map", Pack(std::make_tuple(1u, 0u, std::map<int, int>{}, 1u))},
        {"nil argument",
-        Pack(std::make_tuple(
-            1u, 0u, std::make_tuple(msgpack::type::nil_t()), 1u))},
+        Pack(std::make_tuple(1u, 0u, std::make_tuple(msgpack::type::nil_t()),
+                             1u))},
        {"bool argument",
         Pack(std::make_tuple(1u, 0u, std::make_tuple(true), 1u))},
-       {"bin argument", Pack(std::make_tuple(
-                            1u, 0u, std::make_tuple(std::vector<char>{1}), 1u))},
+       {"bin argument",
+        Pack(std::make_tuple(1u, 0u, std::make_tuple(std::vector<char>{1}),
+                             1u))},
        {"empty bin argument",
-        Pack(std::make_tuple(1u, 0u, std::make_tuple(std::vector<char>{}), 1u))},
+        Pack(
+            std::make_tuple(1u, 0u, std::make_tuple(std::vector<char>{}), 1u))},
        {"empty array argument",
         Pack(std::make_tuple(1u, 0u, std::make_tuple(no_args), 1u))},
        {"nested argument",
@@ -370,8 +370,8 @@ TEST(RecordBatch, ViewsPointIntoTheFrame) {
 
 TEST(RecordBatch, RejectsTruncatedFrame) {
   RecordWriter writer;
-  writer.Add(1, "fib", {Value(uint64_t{30})}, TaskStatus::kOk, "832040", -7,
-             1, 12);
+  writer.Add(1, "fib", {Value(uint64_t{30})}, TaskStatus::kOk, "832040", -7, 1,
+             12);
   writer.Add(2, "", {}, TaskStatus::kOom, "", 0, 0, 0);
   const std::string frame(writer.Finish());
   for (size_t size = 0; size < frame.size(); ++size) {
@@ -392,21 +392,20 @@ TEST(RecordBatch, RejectsMalformedRecords) {
        {"second record bad", Pack(Record(), Task())},
        {"id a string", Pack(std::make_tuple(k, k, a, 0u, k, 1, 1u, 1u))},
        {"kind an int", Pack(std::make_tuple(1u, 1u, a, 0u, k, 1, 1u, 1u))},
-       {"kind a bin", Pack(std::make_tuple(1u, std::vector<char>{'k'}, a, 0u,
-                                           k, 1, 1u, 1u))},
+       {"kind a bin",
+        Pack(std::make_tuple(1u, std::vector<char>{'k'}, a, 0u, k, 1, 1u, 1u))},
        {"args a string", Pack(std::make_tuple(1u, k, k, 0u, k, 1, 1u, 1u))},
        {"status kTaskStatusCount",
         Pack(std::make_tuple(1u, k, a, uint32_t{kTaskStatusCount}, k, 1, 1u,
                              1u))},
        {"status 255", Pack(std::make_tuple(1u, k, a, 255u, k, 1, 1u, 1u))},
-       {"status 2^32", Pack(std::make_tuple(1u, k, a, uint64_t{1} << 32, k, 1,
-                                            1u, 1u))},
+       {"status 2^32",
+        Pack(std::make_tuple(1u, k, a, uint64_t{1} << 32, k, 1, 1u, 1u))},
        {"status negative", Pack(std::make_tuple(1u, k, a, -1, k, 1, 1u, 1u))},
        {"status a string", Pack(std::make_tuple(1u, k, a, k, k, 1, 1u, 1u))},
        {"result an int", Pack(std::make_tuple(1u, k, a, 0u, 5u, 1, 1u, 1u))},
-       {"result an empty bin", Pack(std::make_tuple(1u, k, a, 0u,
-                                                    std::vector<char>{}, 1,
-                                                    1u, 1u))},
+       {"result an empty bin",
+        Pack(std::make_tuple(1u, k, a, 0u, std::vector<char>{}, 1, 1u, 1u))},
        {"pid over int64", Pack(std::make_tuple(1u, k, a, 0u, k, big, 1u, 1u))},
        {"pid a float", Pack(std::make_tuple(1u, k, a, 0u, k, 0.5, 1u, 1u))},
        {"attempts over uint32",

@@ -9,14 +9,13 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <msgpack.hpp>
 #include <set>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <msgpack.hpp>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -170,9 +169,9 @@ TEST(Codec, WritesTheDocumentedWireForm) {
 
 TEST(Codec, DecodesWiderIntegerEncodings) {
   // Another msgpack writer may use an array16 header and uint64 fields.
-  std::string frame = PackSeq(Raw{"\xdc\x00\x03"s}, Raw{"\xcf"s},
-                              Raw{"\0\0\0\0\0\0\0\x01"s},
-                              Raw{"\xcc\x0b"s}, Raw{"\xcd\x00\x07"s});
+  std::string frame =
+      PackSeq(Raw{"\xdc\x00\x03"s}, Raw{"\xcf"s}, Raw{"\0\0\0\0\0\0\0\x01"s},
+              Raw{"\xcc\x0b"s}, Raw{"\xcd\x00\x07"s});
   absl::StatusOr<Message> decoded = Codec::Decode(frame);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_TRUE(*decoded == Message(Ack{.seq = 7}));
@@ -203,13 +202,12 @@ TEST(Codec, RejectsTrailingBytes) {
 }
 
 TEST(Codec, RejectsWrongProtocolVersion) {
-  ExpectAllRejected(
-      {{"version 0", Pack(0u, 11u, 7u)},
-       {"next version", Pack(kV + 1, 11u, 7u)},
-       {"version 2^40", Pack(uint64_t{1} << 40, 11u, 7u)},
-       {"negative version", Pack(int64_t{-1}, 11u, 7u)},
-       {"string version", Pack(std::string("1"), 11u, 7u)}},
-      /*envelope_is_bad=*/true);
+  ExpectAllRejected({{"version 0", Pack(0u, 11u, 7u)},
+                     {"next version", Pack(kV + 1, 11u, 7u)},
+                     {"version 2^40", Pack(uint64_t{1} << 40, 11u, 7u)},
+                     {"negative version", Pack(int64_t{-1}, 11u, 7u)},
+                     {"string version", Pack(std::string("1"), 11u, 7u)}},
+                    /*envelope_is_bad=*/true);
 }
 
 TEST(Codec, RejectsUnknownType) {
@@ -271,12 +269,11 @@ TEST(Codec, RejectsWrongFieldType) {
         Pack(kV, 1u, w, 1, w, 4u, w,
              std::vector<std::tuple<std::string, std::string>>{{w, w}})},
        {"kind name an int",
-        Pack(kV, 1u, w, 1, w, 4u, w,
-             std::vector<std::tuple<int, std::string, std::string>>{
-                 {1, w, w}})},
+        Pack(
+            kV, 1u, w, 1, w, 4u, w,
+            std::vector<std::tuple<int, std::string, std::string>>{{1, w, w}})},
        {"second kind bad",
-        Pack(kV, 1u, w, 1, w, 4u, w,
-             std::make_tuple(Kind3{w, w, w}, 5u))}},
+        Pack(kV, 1u, w, 1, w, 4u, w, std::make_tuple(Kind3{w, w, w}, 5u))}},
       /*envelope_is_bad=*/false);
 }
 
@@ -314,8 +311,8 @@ TEST(Codec, RejectsOversizedString) {
 
 TEST(Codec, RejectsNestingTooDeep) {
   const std::string w = "w";
-  auto deep = std::make_tuple(std::make_tuple(std::make_tuple(
-      std::make_tuple(std::make_tuple(std::make_tuple(w))))));
+  auto deep = std::make_tuple(std::make_tuple(
+      std::make_tuple(std::make_tuple(std::make_tuple(std::make_tuple(w))))));
   ExpectAllRejected({{"deep string field", Pack(kV, 7u, deep)},
                      {"deep kinds", Pack(kV, 1u, w, 1, w, 4u, w, deep)}},
                     /*envelope_is_bad=*/false);
@@ -326,11 +323,11 @@ TEST(Codec, RejectsHugeCountsWithFewBytes) {
   const Raw array32{"\xdd\xff\xff\xff\xff"};
   const Raw map32{"\xdf\xff\xff\xff\xff"};
   const Raw str32{"\xdb\xff\xff\xff\xff"};
-  ExpectAllRejected({{"frame of 4G elements", PackSeq(array32, kV, 11u, 7u)},
-                     {"frame of 64K elements",
-                      PackSeq(Raw{"\xdc\xff\xff"s}, kV, 11u, 7u)},
-                     {"map frame of 4G pairs", PackSeq(map32, kV, 11u)}},
-                    /*envelope_is_bad=*/true);
+  ExpectAllRejected(
+      {{"frame of 4G elements", PackSeq(array32, kV, 11u, 7u)},
+       {"frame of 64K elements", PackSeq(Raw{"\xdc\xff\xff"s}, kV, 11u, 7u)},
+       {"map frame of 4G pairs", PackSeq(map32, kV, 11u)}},
+      /*envelope_is_bad=*/true);
   ExpectAllRejected({{"4G kinds", Pack(kV, 1u, w, 1, w, 4u, w, array32)},
                      {"4G pairs", Pack(kV, 7u, map32)},
                      {"4 GiB string", Pack(kV, 7u, str32, Raw{"abc"})}},

@@ -16,10 +16,9 @@
 #define TASKFARM_TESTS_TESTUTIL_PACK_H_
 
 #include <cstdint>
+#include <msgpack.hpp>
 #include <string>
 #include <utility>
-
-#include <msgpack.hpp>
 
 namespace taskfarm::testutil {
 
@@ -45,6 +44,7 @@ std::string Pack(const T&... values) {
 
 }  // namespace taskfarm::testutil
 
+// clang-format off: it cannot tell that the macro opens a namespace.
 namespace msgpack {
 MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
 namespace adaptor {
@@ -63,5 +63,6 @@ struct pack<taskfarm::testutil::Raw> {
 }  // namespace adaptor
 }  // MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS)
 }  // namespace msgpack
+// clang-format on
 
 #endif  // TASKFARM_TESTS_TESTUTIL_PACK_H_
