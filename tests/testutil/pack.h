@@ -44,7 +44,8 @@ std::string Pack(const T&... values) {
 
 }  // namespace taskfarm::testutil
 
-// clang-format off: it cannot tell that the macro opens a namespace.
+// clang-format cannot tell that the macro below opens a namespace.
+// clang-format off
 namespace msgpack {
 MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
 namespace adaptor {
