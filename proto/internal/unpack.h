@@ -29,7 +29,8 @@ struct Limits {
 // Unpacks exactly one msgpack object filling all of `data` into `zone`.
 // Strings in the result point into `data` (no copy): keep it alive.
 // Returns kInvalidArgument for a truncated, malformed or oversized frame, for
-// trailing bytes, for bins and exts, and for maps with any entries (our
+// trailing bytes, for an array that claims more elements than the frame has
+// bytes, for bins and exts, and for maps with any entries (our
 // frames use none of them; an empty map gets through, to be refused by the
 // decoder's type check like any other value of the wrong type).
 absl::StatusOr<msgpack::object> Unpack(msgpack::zone& zone,
