@@ -91,7 +91,8 @@ class RecordWriter : public BodyWriter {
            uint32_t attempts, uint64_t elapsed_us);
 };
 
-// One task of a received batch. Views into the frame.
+// One task of a received batch. Strings are views into the frame (an empty
+// one may have a null data()).
 struct TaskView {
   uint64_t id = 0;
   uint32_t kind_index = 0;
@@ -99,7 +100,8 @@ struct TaskView {
   std::vector<Value> args;  // reused between calls: no allocation per task
 };
 
-// One record of a received batch. Views into the frame.
+// One record of a received batch. Strings are views into the frame, as in
+// TaskView.
 struct RecordView {
   uint64_t id = 0;
   absl::string_view kind;

@@ -152,8 +152,9 @@ absl::Status Expected(absl::string_view what, absl::string_view text) {
 
 // absl's number parsers skip surrounding whitespace; ParseArg does not.
 bool Padded(absl::string_view text) {
-  return !text.empty() && (absl::ascii_isspace(text.front()) ||
-                           absl::ascii_isspace(text.back()));
+  return !text.empty() &&
+         (absl::ascii_isspace(static_cast<unsigned char>(text.front())) ||
+          absl::ascii_isspace(static_cast<unsigned char>(text.back())));
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ namespace {
 using testutil::Pack;
 using testutil::PackSeq;
 using testutil::Raw;
-using namespace std::string_literals;
+using std::string_literals::operator""s;
 
 constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
 constexpr uint32_t kU32Max = std::numeric_limits<uint32_t>::max();

@@ -30,7 +30,7 @@ namespace {
 using testutil::Pack;
 using testutil::PackSeq;
 using testutil::Raw;
-using namespace std::string_literals;
+using std::string_literals::operator""s;
 
 constexpr uint32_t kV = kProtocolVersion;
 constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
