@@ -67,21 +67,24 @@ class BodyWriter {
  protected:
   msgpack::packer<msgpack::sbuffer>& packer() { return packer_; }
   void PackValues(absl::Span<const Value> values);
+  void WriteRaw(absl::string_view bytes);
   uint32_t count_ = 0;
 
  private:
-  // msgpack-c writes a double with an integral value as an integer (losing
-  // the sign of -0.0, and converting 2^64 with undefined behaviour).
-  void PackFloat64(double d);
-
   msgpack::sbuffer buffer_;
   msgpack::packer<msgpack::sbuffer> packer_;
 };
+
+// `args` as one msgpack array, for keeping a task's arguments compactly.
+std::string PackArgs(absl::Span<const Value> args);
 
 class TaskBatchWriter : public BodyWriter {
  public:
   void Add(uint64_t id, uint32_t kind_index, absl::Span<const Value> args,
            uint32_t attempt);
+  // As Add, with arguments made by PackArgs.
+  void AddPacked(uint64_t id, uint32_t kind_index, absl::string_view args,
+                 uint32_t attempt);
 };
 
 class RecordWriter : public BodyWriter {
@@ -89,6 +92,10 @@ class RecordWriter : public BodyWriter {
   void Add(uint64_t id, absl::string_view kind, absl::Span<const Value> args,
            TaskStatus status, absl::string_view result, int64_t worker_pid,
            uint32_t attempts, uint64_t elapsed_us);
+  // As Add, with arguments made by PackArgs.
+  void AddPacked(uint64_t id, absl::string_view kind, absl::string_view args,
+                 TaskStatus status, absl::string_view result,
+                 int64_t worker_pid, uint32_t attempts, uint64_t elapsed_us);
 };
 
 // One task of a received batch. Strings are views into the frame (an empty

@@ -19,7 +19,8 @@ auto Fields(Hello& m) {
   return std::tie(m.worker_id, m.pid, m.host, m.cores, m.version, m.kinds);
 }
 auto Fields(Welcome& m) {
-  return std::tie(m.heartbeat_ms, m.liveness, m.timeout_ms, m.results_dir);
+  return std::tie(m.heartbeat_ms, m.liveness, m.timeout_ms, m.max_memory_mb,
+                  m.results_dir);
 }
 auto Fields(Tasks& m) { return std::tie(m.batch_id, m.count); }
 auto Fields(Results& m) {

@@ -82,6 +82,7 @@ struct Welcome {
   uint32_t heartbeat_ms = 1000;  // how often the worker must heartbeat
   uint32_t liveness = 3;         // missed heartbeats before a peer is dead
   uint64_t timeout_ms = 0;       // per-task time limit, 0 = none
+  uint64_t max_memory_mb = 0;    // what a task may allocate, 0 = no limit
   std::string results_dir;       // where exec output goes, "" = nowhere
 
   friend bool operator==(const Welcome&, const Welcome&) = default;

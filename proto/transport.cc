@@ -37,6 +37,16 @@ zmq::message_t Frame(absl::string_view bytes) {
   return zmq::message_t(bytes.data(), bytes.size());
 }
 
+absl::StatusOr<int> Poll(absl::Span<zmq::pollitem_t> items,
+                         std::chrono::milliseconds timeout) {
+  try {
+    return zmq::poll(items.data(), items.size(), timeout);
+  } catch (const zmq::error_t& e) {
+    if (e.num() == EINTR) return 0;
+    return FromZmq(e, "poll");
+  }
+}
+
 Transport::Transport(zmq::context_t& context, zmq::socket_type type)
     : socket_(context, type) {
   socket_.set(zmq::sockopt::linger, 0);

@@ -17,6 +17,7 @@
 #ifndef TASKFARM_PROTO_TRANSPORT_H_
 #define TASKFARM_PROTO_TRANSPORT_H_
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include "absl/strings/string_view.h"
@@ -26,6 +27,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 
 namespace taskfarm::proto {
 
@@ -40,6 +42,13 @@ inline absl::string_view View(const zmq::message_t& frame) {
   return absl::string_view(static_cast<const char*>(frame.data()),
                           frame.size());
 }
+
+// Waits for any of `items` (sockets or raw fds) to be ready, up to
+// `timeout` (-1 ms: forever). Returns how many are ready; 0 on timeout or
+// when a signal interrupted the wait; kCancelled when the context is shutting
+// down.
+absl::StatusOr<int> Poll(absl::Span<zmq::pollitem_t> items,
+                         std::chrono::milliseconds timeout);
 
 class Transport {
  public:

@@ -198,6 +198,18 @@ TEST(TaskBatch, AddAfterFinishExtendsTheBatch) {
   EXPECT_EQ(reader.size(), 2u);
 }
 
+TEST(TaskBatch, AddPackedWritesWhatAddWrites) {
+  const std::string large(1 << 16, 'P');
+  const std::vector<Value> args = EveryValue(large);
+  TaskBatchWriter direct;
+  TaskBatchWriter packed;
+  direct.Add(7, 3, args, 2);
+  direct.Add(8, 0, {}, 1);
+  packed.AddPacked(7, 3, PackArgs(args), 2);
+  packed.AddPacked(8, 0, PackArgs({}), 1);
+  EXPECT_EQ(packed.Finish(), direct.Finish());
+}
+
 TEST(TaskBatch, ViewsPointIntoTheFrame) {
   TaskBatchWriter writer;
   writer.Add(1, 0, {Value("alpha"), Value(""), Value("ß")}, 1);
@@ -353,6 +365,17 @@ TEST(RecordBatch, RoundTripsEmptyBatchAfterClear) {
   EXPECT_EQ(record.id, 2u);
   EXPECT_EQ(record.kind, "k2");
   EXPECT_EQ(record.result, "r2");
+}
+
+TEST(RecordBatch, AddPackedWritesWhatAddWrites) {
+  const std::string large(1 << 16, 'P');
+  const std::vector<Value> args = EveryValue(large);
+  RecordWriter direct;
+  RecordWriter packed;
+  direct.Add(7, "kind", args, TaskStatus::kTimeout, "res", -3, 4, 5);
+  packed.AddPacked(7, "kind", PackArgs(args), TaskStatus::kTimeout, "res", -3,
+                   4, 5);
+  EXPECT_EQ(packed.Finish(), direct.Finish());
 }
 
 TEST(RecordBatch, ViewsPointIntoTheFrame) {

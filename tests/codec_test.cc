@@ -58,6 +58,7 @@ std::vector<Sample> Samples() {
       {MessageType::kWelcome, Welcome{.heartbeat_ms = kU32Max,
                                       .liveness = 7,
                                       .timeout_ms = kU64Max,
+                                      .max_memory_mb = kU64Max - 1,
                                       .results_dir = "/tmp/résultats"}},
       {MessageType::kTasks, Tasks{.batch_id = kU64Max, .count = kU32Max}},
       {MessageType::kResults, Results{.batch_id = kU64Max,

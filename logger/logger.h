@@ -1,0 +1,59 @@
+// File: logger/logger.h
+//
+// Logger is the process that writes the batch's output. It connects a
+// DEALER socket to the master's log endpoint, says hello, and then, for each
+// Log message (a records frame exactly as a worker produced it), formats
+// the records, writes them in large chunks, and acknowledges the highest
+// sequence number written (after fdatasync with --fsync). Ids it has
+// already written, in this life or a previous one (it scans its output file
+// at start), are dropped: the master resends whatever was not acknowledged
+// to a new logger, and nothing is written twice.
+//
+// Example:
+//   LoggerOptions options{.endpoint = "ipc:///tmp/taskfarm.x/log",
+//                         .output = "out.jsonl",
+//                         .format = journal::Format::kJsonl};
+//   return Logger(options).Run();
+//
+// Use from one thread.
+
+#ifndef TASKFARM_LOGGER_LOGGER_H_
+#define TASKFARM_LOGGER_LOGGER_H_
+
+#include <string>
+
+#include "journal/format.h"
+
+namespace taskfarm::logger {
+
+// Exit codes of a logger process.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitOutputFailed = 74;  // the output cannot be written
+inline constexpr int kExitMasterLost = 75;
+
+struct LoggerOptions {
+  std::string endpoint;
+  std::string output;  // "" or "-": standard output
+  journal::Format format = journal::Format::kText;
+  bool fsync = false;
+  bool first = true;  // the first logger of the batch (writes a csv header)
+};
+
+class Logger {
+ public:
+  explicit Logger(LoggerOptions options);
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  // Serves until the master says shut down (0), the output fails (74), or
+  // SIGTERM (flushes, then 0).
+  int Run();
+
+ private:
+  LoggerOptions options_;
+};
+
+}  // namespace taskfarm::logger
+
+#endif  // TASKFARM_LOGGER_LOGGER_H_

@@ -1,0 +1,69 @@
+// File: master/batch_io.h
+//
+// BatchIo prepares a batch's input and output before any task runs:
+//  - standard input is spooled into the runtime directory (it must be read
+//    twice: once to check it all, once to run it);
+//  - the output path is checked to be writable at once, but only truncated
+//    after the input checked out, so a typo in a task file never costs the
+//    previous output;
+//  - with --resume, the output is scanned back (ids already written are
+//    skipped) and must carry the fingerprint of the same task list, kept in
+//    a side file OUTPUT.taskfarm.
+//
+// Use from one thread.
+
+#ifndef TASKFARM_MASTER_BATCH_IO_H_
+#define TASKFARM_MASTER_BATCH_IO_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "journal/id_set.h"
+#include "master/input/kind_table.h"
+#include "master/input/task_source.h"
+#include "master/options.h"
+
+namespace taskfarm::master {
+
+// The task list of `./tools/bazel run //master` with no input.
+inline constexpr char kDemoTasks[] = "fib 0..90";
+
+class BatchIo {
+ public:
+  explicit BatchIo(const FarmOptions& options) : options_(options) {}
+
+  // Early checks, before workers start: the output can be written, and
+  // standard input ("-") is spooled into `spool_dir`. Returns
+  // kInvalidArgument with a message for people.
+  absl::Status Prepare(const std::string& spool_dir);
+
+  // Checks every input line against `kinds` (pass 1). Fills `errors` with
+  // "FILE:LINE: message" lines; returns a status only for unreadable input.
+  absl::Status Check(const KindTable& kinds, std::vector<std::string>* errors);
+
+  // After a clean check: truncates the output (or, with --resume, scans it
+  // and verifies the fingerprint). Returns kInvalidArgument on refusal.
+  absl::Status OpenOutput();
+
+  TaskSource* source() { return source_.get(); }
+  uint64_t total() const { return total_; }
+  // Ids already in the output (--resume); nullptr if none.
+  const journal::IdSet* done() const { return done_ ? &*done_ : nullptr; }
+  bool demo() const { return demo_; }
+
+ private:
+  const FarmOptions& options_;
+  std::vector<InputSpec> inputs_;
+  std::unique_ptr<TaskSource> source_;
+  uint64_t total_ = 0;
+  std::string fingerprint_;
+  std::optional<journal::IdSet> done_;
+  bool demo_ = false;
+};
+
+}  // namespace taskfarm::master
+
+#endif  // TASKFARM_MASTER_BATCH_IO_H_

@@ -1,0 +1,294 @@
+#include "master/dispatcher.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+
+namespace taskfarm::master {
+
+Dispatcher::Dispatcher(Options options) : options_(options) {
+  TF_CHECK(options_.window >= 1);
+  TF_CHECK(options_.max_batch >= 1);
+  TF_CHECK(options_.retries >= 1);
+}
+
+void Dispatcher::AddWorker(WorkerId id, int64_t pid) {
+  Worker& w = workers_[id];
+  w.pid = pid;
+  MarkReady(id, w);
+}
+
+void Dispatcher::MarkReady(WorkerId id, Worker& w) {
+  if (!w.ready && w.batches.size() < options_.window) {
+    w.ready = true;
+    ready_.push_back(id);
+  }
+}
+
+uint32_t Dispatcher::BatchSize(const Worker& w) const {
+  if (w.ns_per_task < 0) return 1;  // first, measure
+  double target = static_cast<double>(
+      std::chrono::nanoseconds(options_.target_batch_time).count());
+  double size = target / std::max(w.ns_per_task, 1.0);
+  if (size >= options_.max_batch) return options_.max_batch;
+  return std::max<uint32_t>(1, static_cast<uint32_t>(size));
+}
+
+std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
+  size_t checked = 0;
+  const size_t ready_count = ready_.size();
+  while (checked++ < ready_count && !ready_.empty()) {
+    WorkerId id = ready_.front();
+    ready_.pop_front();
+    auto it = workers_.find(id);
+    if (it == workers_.end()) continue;
+    Worker& w = it->second;
+    w.ready = false;
+    const size_t out = w.batches.size();
+    if (out >= options_.window) continue;
+    if (!isolated_.empty()) {
+      if (out == 0) {
+        if (w.reserved) {
+          w.reserved = false;
+          --reserved_;
+        }
+        return Grant{id, 1, true};
+      }
+      if (w.reserved) continue;  // draining; ready again when empty
+      if (reserved_ < isolated_.size()) {
+        w.reserved = true;
+        ++reserved_;
+        continue;
+      }
+    }
+    // A worker running an isolated task holds nothing else.
+    if (out > 0 && batches_.at(w.batches.front()).isolated) continue;
+    if (requeued_.empty() && !fresh_available) {
+      // Nothing to send now; stay ready for requeued work.
+      w.ready = true;
+      ready_.push_front(id);
+      return std::nullopt;
+    }
+    return Grant{id, BatchSize(w), false};
+  }
+  return std::nullopt;
+}
+
+uint32_t Dispatcher::TakeRequeued(const Grant& grant,
+                                  proto::TaskBatchWriter* writer) {
+  std::deque<LooseTask>& queue = grant.isolated ? isolated_ : requeued_;
+  const uint32_t max = grant.isolated ? 1 : grant.max_tasks;
+  uint32_t taken = 0;
+  while (taken < max && !queue.empty()) {
+    const LooseTask& t = queue.front();
+    writer->AddPacked(t.id, t.kind, t.args, t.attempts + 1);
+    queue.pop_front();
+    ++taken;
+  }
+  if (grant.isolated && isolated_.empty()) ReleaseReservations();
+  return taken;
+}
+
+void Dispatcher::ReleaseReservations() {
+  if (reserved_ == 0) return;
+  for (auto& [id, w] : workers_) {
+    if (w.reserved) {
+      w.reserved = false;
+      MarkReady(id, w);
+    }
+  }
+  reserved_ = 0;
+}
+
+uint64_t Dispatcher::Commit(const Grant& grant,
+                            std::shared_ptr<const std::string> body,
+                            uint32_t count, uint64_t min_id) {
+  TF_CHECK(count > 0);
+  const uint64_t batch_id = next_batch_id_++;
+  Worker& w = workers_.at(grant.worker);
+  batches_[batch_id] = Batch{grant.worker, std::move(body), count, 0,
+                             grant.isolated, min_id};
+  w.batches.push_back(batch_id);
+  if (!grant.isolated) MarkReady(grant.worker, w);
+  return batch_id;
+}
+
+void Dispatcher::Return(const Grant& grant) {
+  auto it = workers_.find(grant.worker);
+  if (it != workers_.end()) MarkReady(grant.worker, it->second);
+}
+
+bool Dispatcher::OnResults(WorkerId worker, const proto::Results& r) {
+  auto it = batches_.find(r.batch_id);
+  if (it == batches_.end() || it->second.worker != worker) return false;
+  Batch& b = it->second;
+  if (r.offset != b.done || r.count == 0 || r.count > b.count - b.done) {
+    return false;
+  }
+  b.done += r.count;
+  Worker& w = workers_.at(worker);
+  double ns = static_cast<double>(r.elapsed_us) * 1000.0 / r.count;
+  w.ns_per_task = w.ns_per_task < 0 ? ns : 0.75 * w.ns_per_task + 0.25 * ns;
+  if (b.done == b.count) {
+    if (b.isolated) strikes_.erase(b.first_id);
+    DropBatch(r.batch_id);
+    MarkReady(worker, w);
+  }
+  return true;
+}
+
+void Dispatcher::DropBatch(uint64_t batch_id) {
+  auto it = batches_.find(batch_id);
+  if (it == batches_.end()) return;
+  auto w = workers_.find(it->second.worker);
+  if (w != workers_.end()) {
+    std::deque<uint64_t>& list = w->second.batches;
+    list.erase(std::remove(list.begin(), list.end(), batch_id), list.end());
+  }
+  batches_.erase(it);
+}
+
+std::vector<LooseTask> Dispatcher::Loosen(const Batch& batch,
+                                          uint32_t from) const {
+  std::vector<LooseTask> tasks;
+  proto::TaskBatchReader reader;
+  proto::TaskView view;
+  // We encoded the body ourselves: failing to read it back is our bug.
+  TF_CHECK(reader.Open(*batch.body).ok());
+  for (uint32_t i = from; i < batch.count; ++i) {
+    TF_CHECK(reader.Get(i, &view).ok());
+    LooseTask t;
+    t.id = view.id;
+    t.kind = view.kind_index;
+    t.args = proto::PackArgs(view.args);
+    auto s = strikes_.find(view.id);
+    if (s != strikes_.end()) {
+      t.attempts = s->second.attempts;
+      t.strikes = s->second.strikes;
+      t.failure = s->second.failure;
+      t.reason = s->second.reason;
+      t.last_pid = s->second.last_pid;
+    } else {
+      t.attempts = view.attempt - 1;
+    }
+    tasks.push_back(std::move(t));
+  }
+  return tasks;
+}
+
+std::optional<LooseTask> Dispatcher::Strike(LooseTask task, const Loss& loss) {
+  ++task.attempts;
+  ++task.strikes;
+  task.failure = loss.status;
+  task.reason = loss.reason;
+  task.last_pid = loss.pid;
+  if (task.strikes >= options_.retries) {
+    strikes_.erase(task.id);
+    return task;
+  }
+  strikes_[task.id] = StrikeRecord{task.attempts, task.strikes, task.failure,
+                                   task.reason, task.last_pid};
+  isolated_.push_back(std::move(task));
+  return std::nullopt;
+}
+
+void Dispatcher::Requeue(std::vector<LooseTask> tasks, bool suspects) {
+  std::deque<LooseTask>& queue = suspects ? isolated_ : requeued_;
+  // Requeued tasks are older than any fresh one: they go first, in order.
+  for (auto it = tasks.rbegin(); it != tasks.rend(); ++it) {
+    if (!suspects && strikes_.contains(it->id)) {
+      isolated_.push_front(std::move(*it));  // struck before: still alone
+    } else {
+      queue.push_front(std::move(*it));
+    }
+  }
+}
+
+std::vector<LooseTask> Dispatcher::OnFatal(WorkerId worker,
+                                           const proto::Fatal& fatal) {
+  std::vector<LooseTask> quarantined;
+  auto it = batches_.find(fatal.batch_id);
+  if (it == batches_.end() || it->second.worker != worker) return quarantined;
+  const Batch& b = it->second;
+  if (fatal.index < b.done || fatal.index >= b.count) return quarantined;
+  workers_.at(worker).fatal = true;
+  std::vector<LooseTask> tasks = Loosen(b, b.done);
+  const size_t culprit = fatal.index - b.done;
+  Loss loss;
+  loss.status = fatal.kind == proto::FatalKind::kOom       ? proto::TaskStatus::kOom
+                : fatal.kind == proto::FatalKind::kTimeout ? proto::TaskStatus::kTimeout
+                                                           : proto::TaskStatus::kCrashed;
+  loss.reason = fatal.reason;
+  loss.pid = workers_.at(worker).pid;
+  if (std::optional<LooseTask> q = Strike(std::move(tasks[culprit]), loss)) {
+    quarantined.push_back(*std::move(q));
+  }
+  tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(culprit));
+  Requeue(std::move(tasks), /*suspects=*/false);
+  DropBatch(fatal.batch_id);
+  return quarantined;
+}
+
+std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
+  std::vector<LooseTask> quarantined;
+  auto wit = workers_.find(id);
+  if (wit == workers_.end()) return quarantined;
+  Worker& w = wit->second;
+  bool first = !w.fatal;  // after a Fatal, nothing else was running
+  std::deque<uint64_t> batch_ids = w.batches;
+  for (uint64_t batch_id : batch_ids) {
+    const Batch& b = batches_.at(batch_id);
+    std::vector<LooseTask> tasks = Loosen(b, b.done);
+    if (first && !tasks.empty()) {
+      first = false;
+      std::optional<size_t> culprit;
+      if (loss.running && loss.running->first == batch_id &&
+          loss.running->second >= b.done && loss.running->second < b.count) {
+        culprit = loss.running->second - b.done;
+      } else if (b.isolated || tasks.size() == 1) {
+        culprit = 0;
+      }
+      if (culprit) {
+        if (std::optional<LooseTask> q = Strike(std::move(tasks[*culprit]), loss)) {
+          quarantined.push_back(*std::move(q));
+        }
+        tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(*culprit));
+        Requeue(std::move(tasks), /*suspects=*/false);
+      } else {
+        Requeue(std::move(tasks), /*suspects=*/true);
+      }
+    } else {
+      Requeue(std::move(tasks), /*suspects=*/false);
+    }
+    batches_.erase(batch_id);
+  }
+  if (w.reserved) --reserved_;
+  workers_.erase(wit);
+  if (isolated_.empty()) ReleaseReservations();
+  return quarantined;
+}
+
+bool Dispatcher::Idle() const {
+  return batches_.empty() && requeued_.empty() && isolated_.empty();
+}
+
+std::optional<uint64_t> Dispatcher::LowestPendingId() const {
+  std::optional<uint64_t> lowest;
+  auto consider = [&lowest](uint64_t id) {
+    if (!lowest || id < *lowest) lowest = id;
+  };
+  for (const auto& [id, b] : batches_) consider(b.first_id);
+  for (const LooseTask& t : requeued_) consider(t.id);
+  for (const LooseTask& t : isolated_) consider(t.id);
+  return lowest;
+}
+
+std::optional<std::pair<uint64_t, uint32_t>> Dispatcher::Running(
+    WorkerId worker) const {
+  auto it = workers_.find(worker);
+  if (it == workers_.end() || it->second.batches.empty()) return std::nullopt;
+  uint64_t batch_id = it->second.batches.front();
+  return std::make_pair(batch_id, batches_.at(batch_id).done);
+}
+
+}  // namespace taskfarm::master

@@ -1,0 +1,174 @@
+// File: master/dispatcher.h
+//
+// Dispatcher decides which worker gets which tasks, and keeps the books
+// that make "every task reported exactly once" true. It owns no sockets and
+// no clock (callers pass `now`), so every rule here is unit-tested.
+//
+// Credit: each worker holds at most `window` batches (one running, the rest
+// queued behind it), and a worker is granted a new batch only when it has
+// room, the way lbbroker.cpp reads tasks only for idle workers. Batch size
+// follows each worker's measured time per task, so that a batch takes about
+// `target_batch_time`: hundreds of tiny tasks per message, one long task.
+//
+// Failure: a batch is live until all its results came back. When a worker
+// dies, its queued batches go back without a strike; in the batch it was
+// running, the culprit is known if one task was left (it gets a strike) or
+// the worker said so (Fatal), else all its unfinished tasks become suspects
+// and are re-run one at a time, each alone on a worker, until the culprit
+// shows itself. A task with `retries` strikes is quarantined: returned to
+// the caller to be reported as crashed, timeout or oom. Results for a batch
+// that is no longer live (its tasks were requeued) are stale: dropped.
+//
+// Use from one thread.
+
+#ifndef TASKFARM_MASTER_DISPATCHER_H_
+#define TASKFARM_MASTER_DISPATCHER_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "base/clock.h"
+#include "proto/batch.h"
+#include "proto/messages.h"
+
+namespace taskfarm::master {
+
+using WorkerId = uint64_t;
+
+// A task out of its batch: what is needed to run it again or report it.
+struct LooseTask {
+  uint64_t id = 0;
+  uint32_t kind = 0;
+  std::string args;       // proto::PackArgs
+  uint32_t attempts = 0;  // runs so far
+  uint32_t strikes = 0;
+  proto::TaskStatus failure = proto::TaskStatus::kCrashed;
+  std::string reason;     // of the last strike
+  int64_t last_pid = 0;
+};
+
+// Why a worker stopped.
+struct Loss {
+  proto::TaskStatus status = proto::TaskStatus::kCrashed;  // for the strike
+  std::string reason;  // "SIGSEGV", "exit 3", "no heartbeat for 3 s"
+  int64_t pid = 0;
+  // The task known to be running (batch id, index), e.g. from a heartbeat
+  // that showed it past its time limit. Without it, the culprit is inferred.
+  std::optional<std::pair<uint64_t, uint32_t>> running;
+};
+
+class Dispatcher {
+ public:
+  struct Options {
+    uint32_t window = 2;
+    base::Duration target_batch_time = std::chrono::milliseconds(2);
+    uint32_t max_batch = 1024;
+    uint32_t retries = 3;
+  };
+
+  // What a worker may be sent now.
+  struct Grant {
+    WorkerId worker = 0;
+    uint32_t max_tasks = 0;
+    bool isolated = false;  // exactly one task, alone on the worker
+  };
+
+  explicit Dispatcher(Options options);
+
+  void AddWorker(WorkerId worker, int64_t pid);
+
+  // The worker is gone (or declared lost). Its tasks go back to the queue;
+  // returns the tasks quarantined by it (at most one).
+  std::vector<LooseTask> RemoveWorker(WorkerId worker, const Loss& loss);
+
+  // Results for tasks [offset, offset + count) of a batch arrived. Returns
+  // false if they are stale or do not fit the batch: drop them.
+  [[nodiscard]] bool OnResults(WorkerId worker, const proto::Results& results);
+
+  // The worker reports that task `index` of a batch killed it. Returns the
+  // task if it is now quarantined.
+  std::vector<LooseTask> OnFatal(WorkerId worker, const proto::Fatal& fatal);
+
+  // The next worker with room, and how much to send it; nullopt if none.
+  // `fresh_available` says whether the feed can still produce tasks.
+  std::optional<Grant> NextGrant(bool fresh_available);
+
+  // Writes requeued tasks for `grant` into `writer` (one, if isolated).
+  // Returns how many; the caller fills the rest from the feed.
+  uint32_t TakeRequeued(const Grant& grant, proto::TaskBatchWriter* writer);
+
+  // Records that `body` (count tasks) was sent for `grant`. Returns the
+  // batch id to send it under.
+  // `min_id` is the lowest task id in it.
+  uint64_t Commit(const Grant& grant, std::shared_ptr<const std::string> body,
+                  uint32_t count, uint64_t min_id);
+
+  // Gives a grant back unused (nothing to send).
+  void Return(const Grant& grant);
+
+  // No task is out or waiting to be run again.
+  bool Idle() const;
+  size_t outstanding_batches() const { return batches_.size(); }
+  size_t requeued() const { return requeued_.size() + isolated_.size(); }
+  // The lowest id not yet reported among tasks out or requeued; nullopt if
+  // none.
+  std::optional<uint64_t> LowestPendingId() const;
+  // Batch id and index the worker is running, oldest unfinished first.
+  std::optional<std::pair<uint64_t, uint32_t>> Running(WorkerId worker) const;
+
+ private:
+  struct Batch {
+    WorkerId worker = 0;
+    std::shared_ptr<const std::string> body;
+    uint32_t count = 0;
+    uint32_t done = 0;
+    bool isolated = false;
+    uint64_t first_id = 0;  // id of task 0, for LowestPendingId
+  };
+  struct Worker {
+    int64_t pid = 0;
+    std::deque<uint64_t> batches;  // in send order
+    double ns_per_task = -1;       // < 0: not measured yet
+    bool ready = false;            // in ready_
+    bool reserved = false;         // draining to run an isolated task
+    bool fatal = false;            // it reported the task that killed it
+  };
+  struct StrikeRecord {
+    uint32_t attempts = 0;
+    uint32_t strikes = 0;
+    proto::TaskStatus failure = proto::TaskStatus::kCrashed;
+    std::string reason;
+    int64_t last_pid = 0;
+  };
+
+  void MarkReady(WorkerId id, Worker& w);
+  // Takes the unfinished tasks [from, count) of a batch out of it.
+  std::vector<LooseTask> Loosen(const Batch& batch, uint32_t from) const;
+  // Gives `task` a strike; returns it if that quarantines it, else requeues
+  // it to run alone.
+  std::optional<LooseTask> Strike(LooseTask task, const Loss& loss);
+  void Requeue(std::vector<LooseTask> tasks, bool suspects);
+  void DropBatch(uint64_t batch_id);
+  uint32_t BatchSize(const Worker& w) const;
+  // No isolated task waits: workers kept draining may work again.
+  void ReleaseReservations();
+
+  Options options_;
+  uint64_t next_batch_id_ = 1;
+  absl::flat_hash_map<WorkerId, Worker> workers_;
+  absl::flat_hash_map<uint64_t, Batch> batches_;
+  std::deque<WorkerId> ready_;
+  std::deque<LooseTask> requeued_;  // innocent: run again in any batch
+  std::deque<LooseTask> isolated_;  // suspects and struck: run alone
+  absl::flat_hash_map<uint64_t, StrikeRecord> strikes_;  // by task id
+  size_t reserved_ = 0;
+};
+
+}  // namespace taskfarm::master
+
+#endif  // TASKFARM_MASTER_DISPATCHER_H_

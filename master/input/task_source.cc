@@ -1,0 +1,131 @@
+#include "master/input/task_source.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace taskfarm::master {
+namespace {
+
+// Whether a line holds nothing but blanks and a comment.
+bool Empty(const Tokenizer& t) { return t.words().empty(); }
+
+struct DigestDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+}  // namespace
+
+TaskSource::TaskSource(std::vector<InputSpec> inputs, const KindTable* kinds)
+    : inputs_(std::move(inputs)), kinds_(kinds) {}
+
+absl::StatusOr<LineReader> TaskSource::Open(const InputSpec& spec) const {
+  if (spec.is_text) {
+    return LineReader::FromText(spec.text,
+                                spec.name.empty() ? "--tasks" : spec.name);
+  }
+  return LineReader::OpenFile(spec.path, spec.name);
+}
+
+absl::StatusOr<TaskSource::Summary> TaskSource::Check(
+    std::vector<std::string>* errors, size_t max_errors) {
+  Summary summary;
+  std::unique_ptr<EVP_MD_CTX, DigestDeleter> digest(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr);
+  Tokenizer tokenizer;
+  TaskLine line;
+  std::string canonical;
+  size_t error_count = 0;
+  for (const InputSpec& spec : inputs_) {
+    absl::StatusOr<LineReader> reader = Open(spec);
+    if (!reader.ok()) return reader.status();
+    for (;;) {
+      absl::StatusOr<std::optional<absl::string_view>> text = reader->Next();
+      if (!text.ok()) return text.status();
+      if (!*text) break;
+      absl::Status s = tokenizer.Tokenize(**text);
+      if (s.ok() && Empty(tokenizer)) continue;
+      if (s.ok()) s = line.Parse(tokenizer.words(), *kinds_);
+      if (!s.ok()) {
+        if (++error_count <= max_errors) {
+          errors->push_back(absl::StrCat(reader->name(), ":",
+                                         reader->line_number(), ": ",
+                                         s.message()));
+        }
+        continue;
+      }
+      summary.total += line.count();
+      canonical.clear();
+      line.AppendCanonical(&canonical);
+      EVP_DigestUpdate(digest.get(), canonical.data(), canonical.size());
+    }
+  }
+  if (error_count > max_errors) {
+    errors->push_back(
+        absl::StrCat("... and ", error_count - max_errors, " more errors"));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  EVP_DigestFinal_ex(digest.get(), md, &md_len);
+  summary.fingerprint = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(md), md_len));
+  return summary;
+}
+
+absl::StatusOr<bool> TaskSource::AdvanceLine() {
+  for (;;) {
+    if (!reader_) {
+      if (input_ == inputs_.size()) return false;
+      absl::StatusOr<LineReader> r = Open(inputs_[input_]);
+      if (!r.ok()) return r.status();
+      reader_.emplace(*std::move(r));
+    }
+    absl::StatusOr<std::optional<absl::string_view>> text = reader_->Next();
+    if (!text.ok()) return text.status();
+    if (!*text) {
+      reader_.reset();
+      ++input_;
+      continue;
+    }
+    absl::Status s = tokenizer_.Tokenize(**text);
+    if (s.ok() && Empty(tokenizer_)) continue;
+    if (s.ok()) s = line_.Parse(tokenizer_.words(), *kinds_);
+    if (!s.ok()) {
+      // Check() accepted this line: the file changed under us.
+      return absl::InvalidArgumentError(
+          absl::StrCat(reader_->name(), ":", reader_->line_number(), ": ",
+                       s.message(), " (the file changed while running?)"));
+    }
+    line_.First(&args_);
+    return true;
+  }
+}
+
+absl::StatusOr<uint32_t> TaskSource::Fill(proto::TaskBatchWriter* writer,
+                                          uint32_t max, uint64_t id_limit,
+                                          const journal::IdSet* skip) {
+  uint32_t added = 0;
+  while (added < max && next_id_ < id_limit && !exhausted_) {
+    if (!in_line_) {
+      absl::StatusOr<bool> more = AdvanceLine();
+      if (!more.ok()) return more.status();
+      if (!*more) {
+        exhausted_ = true;
+        break;
+      }
+      in_line_ = true;
+    }
+    uint64_t id = next_id_++;
+    if (skip == nullptr || !skip->Contains(id)) {
+      writer->Add(id, line_.kind(), args_, /*attempt=*/1);
+      ++added;
+    }
+    in_line_ = line_.Next(&args_);
+  }
+  return added;
+}
+
+}  // namespace taskfarm::master

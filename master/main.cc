@@ -1,0 +1,34 @@
+// taskfarm master: runs a batch of tasks on local (and remote) workers.
+// Everything it does is in the library; this file only reads the command
+// line and maps the outcome to an exit code.
+
+#include <cstdio>
+#include <string>
+
+#include "base/version.h"
+#include "master/flags.h"
+#include "master/session.h"
+
+int main(int argc, char** argv) {
+  absl::StatusOr<taskfarm::master::Command> cmd =
+      taskfarm::master::ParseCommandLine(argc, argv);
+  if (!cmd.ok()) {
+    std::fprintf(stderr, "taskfarm: %s\n", std::string(cmd.status().message()).c_str());
+    return taskfarm::master::kExitUsage;
+  }
+  switch (cmd->action) {
+    case taskfarm::master::Command::kHelp:
+      std::fputs(taskfarm::master::HelpText().c_str(), stdout);
+      return 0;
+    case taskfarm::master::Command::kVersion:
+      std::printf("taskfarm %s\n", taskfarm::base::kVersion);
+      return 0;
+    case taskfarm::master::Command::kListTasks:
+      cmd->options.list_tasks = true;
+      cmd->options.workers = 1;
+      break;
+    case taskfarm::master::Command::kRun:
+      break;
+  }
+  return taskfarm::master::Session(std::move(cmd->options)).Run();
+}

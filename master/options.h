@@ -1,0 +1,71 @@
+// File: master/options.h
+//
+// FarmOptions: every setting of a batch, built from flags by the master
+// binary or filled in directly by programs that embed a Farm. Defaults here
+// are the documented defaults of the flags.
+//
+// Plain data.
+
+#ifndef TASKFARM_MASTER_OPTIONS_H_
+#define TASKFARM_MASTER_OPTIONS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "journal/format.h"
+#include "master/input/task_source.h"
+#include "supervise/supervisor.h"
+
+namespace taskfarm::master {
+
+struct FarmOptions {
+  // Processes.
+  int workers = 1;             // local compute workers
+  std::string worker_bin;      // "" = found through runfiles
+  std::string logger_bin;
+
+  // Input and output.
+  std::vector<InputSpec> inputs;  // empty = the built-in demo batch
+  std::string output;             // "" = standard output
+  journal::Format format = journal::Format::kText;
+  bool fsync = false;
+  bool resume = false;
+  std::string stats_json;         // "" = none
+
+  // Failure handling.
+  uint32_t retries = 3;
+  base::Duration timeout{0};  // per task; 0 = none
+  base::Duration heartbeat = std::chrono::seconds(1);
+  uint32_t liveness = 3;
+  uint64_t max_memory_mb = 0;
+  uint64_t max_tasks_per_worker = 0;
+  supervise::RestartPolicy restart;
+  uint32_t crash_loop_deaths = 10;
+  base::Duration crash_loop_window = std::chrono::seconds(30);
+  base::Duration grace = std::chrono::seconds(5);
+
+  // Scheduling.
+  uint32_t window = 2;
+  base::Duration target_batch_time = std::chrono::milliseconds(2);
+  uint32_t max_batch = 1024;
+  size_t max_unacked_bytes = 64 << 20;
+
+  std::string results_dir;
+
+  // Print the kinds the first worker offers instead of running a batch.
+  bool list_tasks = false;
+};
+
+// Exit codes of the master.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitTasksFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitCrashLoop = 3;
+inline constexpr int kExitOutputFailed = 4;
+
+}  // namespace taskfarm::master
+
+#endif  // TASKFARM_MASTER_OPTIONS_H_

@@ -1,0 +1,122 @@
+// File: master/session.h
+//
+// Session runs one batch: it is the master's event loop. It starts the
+// workers and the logger, learns the task kinds from the first hello, has
+// the whole input checked, then routes: task batches out to workers with
+// credit, result frames back through to the logger, deaths to the
+// Dispatcher (requeue, strikes, quarantine) and the Supervisor (restart),
+// and signals to an orderly shutdown. All waiting happens in one poll over
+// the sockets, a signalfd and an eventfd, with a timeout from the nearest
+// timer: the master sleeps when there is nothing to do.
+//
+//   kStarting --first hello--> kChecking --input ok--> kRunning
+//   kRunning --all reported / signal--> kDraining --> kStopping --> kDone
+//
+// Use from one thread.
+
+#ifndef TASKFARM_MASTER_SESSION_H_
+#define TASKFARM_MASTER_SESSION_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "absl/status/status.h"
+#include "base/clock.h"
+#include "master/batch_io.h"
+#include "master/dispatcher.h"
+#include "master/input/kind_table.h"
+#include "master/log_relay.h"
+#include "master/options.h"
+#include "master/runtime_dir.h"
+#include "master/signal_fd.h"
+#include "master/stats.h"
+#include "master/worker_pool.h"
+#include "proto/batch.h"
+#include "proto/transport.h"
+#include "supervise/crash_loop.h"
+#include "supervise/supervisor.h"
+
+namespace taskfarm::master {
+
+class Session {
+ public:
+  explicit Session(FarmOptions options);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
+
+  // Runs the batch; returns the master's exit code (options.h).
+  int Run();
+
+ private:
+  enum class Phase { kStarting, kChecking, kRunning, kDraining, kStopping, kDone };
+
+  absl::Status Setup();
+  void Loop();
+  base::Instant NextTimer(base::Instant now) const;
+  void OnTimers(base::Instant now);
+  void OnSignals();
+  void OnDeaths(base::Instant now);
+  void OnWorkerMessage(size_t port, proto::Parts& parts, base::Instant now);
+  void OnHello(size_t port, const std::string& identity,
+               const proto::Hello& hello, base::Instant now);
+  void OnResults(WorkerEntry& w, const proto::Results& r, proto::Parts& parts);
+  void OnLoggerMessage(proto::Parts& parts);
+  void ListTasks();
+  void StartCheck();
+  void FinishCheck();
+  void Welcome(WorkerEntry& w);
+  void Dispatch();
+  void LoseWorker(WorkerId id, const Loss& loss);
+  void Report(std::vector<LooseTask> quarantined);
+  void MaybeFinish(base::Instant now);
+  void BeginStopping(base::Instant now);
+  void Fail(int exit_code, const std::string& message);
+  std::vector<std::string> LoggerArgv(bool first) const;
+
+  FarmOptions options_;
+  BatchIo io_;
+  Phase phase_ = Phase::kStarting;
+  int exit_code_ = -1;        // decided: stop with this
+  int signal_ = 0;            // the first signal received
+  std::string outcome_;
+
+  std::optional<SignalFd> signals_;
+  std::optional<RuntimeDir> rundir_;
+  std::unique_ptr<zmq::context_t> context_;
+  std::vector<std::unique_ptr<proto::Transport>> ports_;  // task sockets
+  std::unique_ptr<proto::Transport> log_socket_;
+  std::unique_ptr<supervise::Supervisor> supervisor_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<LogRelay> relay_;
+  Dispatcher dispatcher_;
+  supervise::CrashLoopBreaker breaker_;
+  Stats stats_;
+
+  std::optional<KindTable> kinds_;
+  std::thread check_thread_;
+  int check_fd_ = -1;  // eventfd: the check thread is done
+  absl::Status check_status_;
+  std::vector<std::string> check_errors_;
+
+  int logger_slot_ = -1;
+  std::vector<int> worker_slots_;
+  proto::TaskBatchWriter writer_;
+  proto::RecordWriter quarantine_writer_;
+  std::string last_death_;  // for the crash-loop diagnosis
+
+  base::Instant start_{};
+  base::Instant next_heartbeat_{};
+  base::Instant next_progress_{};
+  base::Instant stop_deadline_{};   // kDraining: grace; kStopping: kill
+  base::Instant startup_deadline_{};
+};
+
+}  // namespace taskfarm::master
+
+#endif  // TASKFARM_MASTER_SESSION_H_

@@ -1,0 +1,138 @@
+#include "master/stats.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace taskfarm::master {
+namespace {
+
+double Seconds(base::Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      absl::StrAppendFormat(&out, "\\u%04x", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+void Stats::AddResults(const proto::Results& results, uint64_t worker_key,
+                       const std::string& host, int64_t pid) {
+  done_ += results.count;
+  for (int i = 0; i < proto::kTaskStatusCount; ++i) {
+    by_status_[i] += results.by_status[i];
+  }
+  PerWorker& w = workers_[worker_key];
+  if (w.pid == 0) {
+    w.host = host;
+    w.pid = pid;
+  }
+  w.tasks += results.count;
+}
+
+void Stats::AddQuarantined(Quarantined q) {
+  ++done_;
+  ++by_status_[static_cast<int>(q.status)];
+  quarantined_.push_back(std::move(q));
+}
+
+void Stats::PrintSummary(std::FILE* out, int restarts,
+                         const std::string& outcome) const {
+  const double secs = Seconds(end_ - start_);
+  std::string counts;
+  for (int i = 0; i < proto::kTaskStatusCount; ++i) {
+    if (by_status_[i] == 0 && i != 0) continue;
+    absl::StrAppend(&counts, counts.empty() ? "" : ", ", by_status_[i], " ",
+                    proto::TaskStatusName(static_cast<proto::TaskStatus>(i)));
+  }
+  absl::FPrintF(out, "taskfarm: %s\n", outcome);
+  absl::FPrintF(out, "  tasks     %d of %d reported: %s", done_ + skipped_, total_,
+                counts);
+  if (skipped_ > 0) absl::FPrintF(out, " (+%d already in the output)", skipped_);
+  absl::FPrintF(out, "\n");
+  absl::FPrintF(out, "  time      %.3f s, %.0f tasks/s\n", secs,
+                secs > 0 ? static_cast<double>(done_) / secs : 0.0);
+  std::string per_worker;
+  int shown = 0;
+  for (const auto& [key, w] : workers_) {
+    if (w.tasks == 0) continue;
+    if (++shown > 8) {
+      absl::StrAppend(&per_worker, " ...");
+      break;
+    }
+    absl::StrAppend(&per_worker, per_worker.empty() ? "" : ", ", w.pid, ":",
+                    w.tasks);
+  }
+  absl::FPrintF(out, "  workers   %d used (pid:tasks %s)\n", workers_.size(),
+                per_worker);
+  absl::FPrintF(out, "  restarts  %d (%d worker deaths, %d logger restarts)\n",
+                restarts, worker_deaths_, logger_restarts_);
+  if (!quarantined_.empty()) {
+    absl::FPrintF(out, "  quarantined after repeated failures:\n");
+    size_t n = 0;
+    for (const Quarantined& q : quarantined_) {
+      if (++n > 10) {
+        absl::FPrintF(out, "    ... and %d more\n", quarantined_.size() - 10);
+        break;
+      }
+      absl::FPrintF(out, "    #%d %s: %s (%s, %d attempts)\n", q.id, q.task,
+                    proto::TaskStatusName(q.status), q.reason, q.attempts);
+    }
+  }
+  if (dropped_ > 0) {
+    absl::FPrintF(out, "  dropped   %d late or malformed messages\n", dropped_);
+  }
+}
+
+std::string Stats::ToJson(int restarts, const std::string& outcome,
+                          int exit_code) const {
+  const double secs = Seconds(end_ - start_);
+  std::string json = "{";
+  absl::StrAppend(&json, "\"outcome\":", JsonString(outcome),
+                  ",\"exit_code\":", exit_code, ",\"total\":", total_,
+                  ",\"reported\":", done_, ",\"skipped\":", skipped_,
+                  ",\"by_status\":{");
+  for (int i = 0; i < proto::kTaskStatusCount; ++i) {
+    absl::StrAppend(&json, i ? "," : "", "\"",
+                    proto::TaskStatusName(static_cast<proto::TaskStatus>(i)),
+                    "\":", by_status_[i]);
+  }
+  absl::StrAppendFormat(&json, "},\"wall_seconds\":%.6f,\"tasks_per_second\":%.1f",
+                        secs, secs > 0 ? static_cast<double>(done_) / secs : 0.0);
+  absl::StrAppend(&json, ",\"restarts\":", restarts,
+                  ",\"worker_deaths\":", worker_deaths_,
+                  ",\"logger_restarts\":", logger_restarts_, ",\"workers\":[");
+  bool first = true;
+  for (const auto& [key, w] : workers_) {
+    absl::StrAppend(&json, first ? "" : ",", "{\"host\":", JsonString(w.host),
+                    ",\"pid\":", w.pid, ",\"tasks\":", w.tasks, "}");
+    first = false;
+  }
+  absl::StrAppend(&json, "],\"quarantined\":[");
+  first = true;
+  for (const Quarantined& q : quarantined_) {
+    absl::StrAppend(&json, first ? "" : ",", "{\"id\":", q.id,
+                    ",\"task\":", JsonString(q.task), ",\"status\":\"",
+                    proto::TaskStatusName(q.status), "\",\"reason\":",
+                    JsonString(q.reason), ",\"attempts\":", q.attempts, "}");
+    first = false;
+  }
+  absl::StrAppend(&json, "]}\n");
+  return json;
+}
+
+}  // namespace taskfarm::master

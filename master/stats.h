@@ -1,0 +1,74 @@
+// File: master/stats.h
+//
+// Stats counts what happened in a batch — tasks by status, per worker,
+// restarts, quarantined tasks — and prints the one-screen summary on stderr
+// at the end (and --stats-json for scripts).
+//
+// Use from one thread.
+
+#ifndef TASKFARM_MASTER_STATS_H_
+#define TASKFARM_MASTER_STATS_H_
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "proto/messages.h"
+
+namespace taskfarm::master {
+
+class Stats {
+ public:
+  struct Quarantined {
+    uint64_t id;
+    std::string task;  // "crash SIGSEGV"
+    proto::TaskStatus status;
+    std::string reason;
+    uint32_t attempts;
+  };
+  struct PerWorker {
+    std::string host;
+    int64_t pid = 0;
+    uint64_t tasks = 0;
+  };
+
+  void Start(base::Instant now) { start_ = now; }
+  void Finish(base::Instant now) { end_ = now; }
+
+  void AddResults(const proto::Results& results, uint64_t worker_key,
+                  const std::string& host, int64_t pid);
+  void AddQuarantined(Quarantined q);
+  void AddWorkerDeath() { ++worker_deaths_; }
+  void AddLoggerRestart() { ++logger_restarts_; }
+  void SetTotal(uint64_t total) { total_ = total; }
+  void SetSkipped(uint64_t skipped) { skipped_ = skipped; }
+  void AddDropped(uint64_t n) { dropped_ += n; }
+
+  uint64_t done() const { return done_; }
+  uint64_t not_ok() const { return done_ - by_status_[0]; }
+  uint64_t ok() const { return by_status_[0]; }
+  uint64_t total() const { return total_; }
+  uint64_t skipped() const { return skipped_; }
+  base::Duration elapsed(base::Instant now) const { return now - start_; }
+
+  // The end-of-batch summary, for people.
+  void PrintSummary(std::FILE* out, int restarts, const std::string& outcome) const;
+  // The same as JSON.
+  std::string ToJson(int restarts, const std::string& outcome, int exit_code) const;
+
+ private:
+  base::Instant start_{}, end_{};
+  uint64_t total_ = 0, skipped_ = 0, done_ = 0, dropped_ = 0;
+  std::array<uint64_t, proto::kTaskStatusCount> by_status_{};
+  std::map<uint64_t, PerWorker> workers_;  // by worker key, in start order
+  std::vector<Quarantined> quarantined_;
+  int worker_deaths_ = 0, logger_restarts_ = 0;
+};
+
+}  // namespace taskfarm::master
+
+#endif  // TASKFARM_MASTER_STATS_H_

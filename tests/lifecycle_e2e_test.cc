@@ -1,0 +1,125 @@
+// End to end: processes die, and the farm shows the process guard of the
+// seed done properly: a killed worker is replaced and its tasks run again,
+// signals stop the batch in order, and a dead master leaves nothing behind.
+
+#include <signal.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/testutil/farm.h"
+
+namespace taskfarm::testing {
+namespace {
+
+using std::chrono::seconds;
+
+std::vector<pid_t> Workers(pid_t master) {
+  std::vector<pid_t> workers;
+  for (pid_t p : ChildrenOf(master)) {
+    if (CommandName(p) == "worker") workers.push_back(p);
+  }
+  return workers;
+}
+
+size_t LineCount(const std::string& path) { return Lines(ReadFile(path)).size(); }
+
+bool NoRuntimeDirIn(const std::string& dir) {
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename().string().rfind("taskfarm.", 0) == 0) return false;
+  }
+  return true;
+}
+
+TEST(Lifecycle, KilledWorkerIsReplacedAndTheOutputStaysExact) {
+  std::string dir = TempDir("kill");
+  std::string out = dir + "/out.jsonl";
+  // 600 tasks of about 2 ms: long enough to kill a worker mid-batch.
+  WriteFile(dir + "/tasks.txt", "fib 200000..200599\n");
+  Process master(MasterArgv({"--workers=2", "--format=jsonl", "--output=" + out,
+                             "--stats-json=" + dir + "/stats.json",
+                             dir + "/tasks.txt"}),
+                 dir);
+  ASSERT_TRUE(WaitFor([&] { return LineCount(out) >= 50; }, seconds(60)));
+  std::vector<pid_t> workers = Workers(master.pid());
+  ASSERT_FALSE(workers.empty());
+  kill(workers[0], SIGKILL);
+  ASSERT_EQ(master.Wait(seconds(120)), 0) << master.err();
+
+  std::vector<nlohmann::json> records = ReadJsonl(out);
+  ASSERT_EQ(records.size(), 600u);
+  std::set<uint64_t> ids;
+  for (const auto& r : records) {
+    ids.insert(r.at("id").get<uint64_t>());
+    ASSERT_EQ(r.at("status"), "ok") << r.dump();
+    ASSERT_EQ(r.at("result"), Fib(r.at("args").at(0).get<uint64_t>()));
+  }
+  EXPECT_EQ(ids.size(), 600u);
+  nlohmann::json stats = nlohmann::json::parse(ReadFile(dir + "/stats.json"));
+  EXPECT_GE(stats.at("worker_deaths").get<int>(), 1);
+  EXPECT_GE(stats.at("restarts").get<int>(), 1);
+}
+
+TEST(Lifecycle, SigtermStopsInOrderAndLeavesNothingBehind) {
+  for (int sig : {SIGTERM, SIGINT, SIGQUIT}) {
+    SCOPED_TRACE(sig);
+    std::string dir = TempDir("term");
+    std::string tmp = ShortTempDir();
+    std::string out = dir + "/out.jsonl";
+    Process master(MasterArgv({"--workers=2", "--format=jsonl", "--output=" + out,
+                               "--tasks=sleep 20; sleep 1..100000"}),
+                   dir, "", {"TMPDIR=" + tmp});
+    ASSERT_TRUE(WaitFor([&] { return LineCount(out) >= 20; }, seconds(60)));
+    std::vector<pid_t> children = ChildrenOf(master.pid());
+    ASSERT_EQ(children.size(), 3u);  // two workers and the logger
+    EXPECT_FALSE(NoRuntimeDirIn(tmp));
+    master.Signal(sig);
+    ASSERT_EQ(master.Wait(seconds(30)), 128 + sig) << master.err();
+    for (pid_t c : children) EXPECT_FALSE(Alive(c)) << c;
+    EXPECT_TRUE(NoRuntimeDirIn(tmp));
+    std::filesystem::remove(tmp);
+    // What was written is whole records, each id once.
+    std::set<uint64_t> ids;
+    for (const auto& r : ReadJsonl(out)) {
+      EXPECT_TRUE(ids.insert(r.at("id").get<uint64_t>()).second);
+    }
+    EXPECT_NE(master.err().find("interrupted"), std::string::npos);
+  }
+}
+
+TEST(Lifecycle, SecondSignalStopsAtOnce) {
+  std::string dir = TempDir("twice");
+  // Tasks far longer than the test's patience, and a grace longer still.
+  Process master(MasterArgv({"--workers=2", "--grace=300s",
+                             "--tasks=sleep 600000; sleep 600000"}),
+                 dir);
+  ASSERT_TRUE(WaitFor([&] { return Workers(master.pid()).size() == 2; }, seconds(30)));
+  master.Signal(SIGTERM);
+  ASSERT_TRUE(WaitFor([&] { return master.err().find("signal again") != std::string::npos; },
+                      seconds(30)));
+  master.Signal(SIGTERM);
+  EXPECT_EQ(master.Wait(seconds(60)), 128 + SIGTERM);
+}
+
+TEST(Lifecycle, ChildrenDieWithTheMaster) {
+  std::string dir = TempDir("orphans");
+  Process master(MasterArgv({"--workers=3", "--tasks=sleep 600000; sleep 1..10000"}),
+                 dir);
+  ASSERT_TRUE(WaitFor([&] { return ChildrenOf(master.pid()).size() == 4; }, seconds(30)));
+  std::vector<pid_t> children = ChildrenOf(master.pid());
+  master.Signal(SIGKILL);
+  ASSERT_TRUE(master.Wait(seconds(10)).has_value());
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        for (pid_t c : children) {
+          if (Alive(c)) return false;
+        }
+        return true;
+      },
+      seconds(30)));
+}
+
+}  // namespace
+}  // namespace taskfarm::testing
