@@ -107,6 +107,16 @@ void ExpectAllRejected(const std::vector<BadBody>& cases,
   }
 }
 
+// Every proper prefix of a valid `frame` is a truncated frame.
+void ExpectEveryPrefixRejected(const std::string& frame,
+                               absl::Status (*read)(absl::string_view)) {
+  for (size_t size = 0; size < frame.size(); ++size) {
+    SCOPED_TRACE(absl::StrCat("first ", size, " of ", frame.size(), " bytes"));
+    EXPECT_EQ(read(frame.substr(0, size)).code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+}
+
 // A well-formed task and record, as tuples, for hand-made bodies.
 auto Task() { return std::make_tuple(1u, 0u, std::make_tuple(), 1u); }
 auto Record() {
@@ -227,12 +237,7 @@ TEST(TaskBatch, RejectsTruncatedFrame) {
   TaskBatchWriter writer;
   writer.Add(1, 2, {Value(int64_t{-5}), Value(2.5), Value("abc")}, 1);
   writer.Add(kU64Max, 0, {}, 3);
-  const std::string frame(writer.Finish());
-  for (size_t size = 0; size < frame.size(); ++size) {
-    SCOPED_TRACE(absl::StrCat("first ", size, " of ", frame.size(), " bytes"));
-    EXPECT_EQ(ReadTasks(frame.substr(0, size)).code(),
-              absl::StatusCode::kInvalidArgument);
-  }
+  ExpectEveryPrefixRejected(std::string(writer.Finish()), &ReadTasks);
 }
 
 TEST(TaskBatch, RejectsMalformedTasks) {
@@ -396,12 +401,7 @@ TEST(RecordBatch, RejectsTruncatedFrame) {
   writer.Add(1, "fib", {Value(uint64_t{30})}, TaskStatus::kOk, "832040", -7, 1,
              12);
   writer.Add(2, "", {}, TaskStatus::kOom, "", 0, 0, 0);
-  const std::string frame(writer.Finish());
-  for (size_t size = 0; size < frame.size(); ++size) {
-    SCOPED_TRACE(absl::StrCat("first ", size, " of ", frame.size(), " bytes"));
-    EXPECT_EQ(ReadRecords(frame.substr(0, size)).code(),
-              absl::StatusCode::kInvalidArgument);
-  }
+  ExpectEveryPrefixRejected(std::string(writer.Finish()), &ReadRecords);
 }
 
 TEST(RecordBatch, RejectsMalformedRecords) {

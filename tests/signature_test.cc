@@ -99,33 +99,34 @@ TEST(Signature, DescribesItself) {
 }
 
 TEST(Signature, CountsArgumentsWithAndWithoutRepeats) {
-  Signature none = MustParse("");
-  EXPECT_TRUE(none.AcceptsCount(0));
-  EXPECT_FALSE(none.AcceptsCount(1));
-
-  Signature two = MustParse("int str");
-  EXPECT_EQ(two.fixed_count(), 2u);
-  EXPECT_FALSE(two.AcceptsCount(1));
-  EXPECT_TRUE(two.AcceptsCount(2));
-  EXPECT_FALSE(two.AcceptsCount(3));
-  EXPECT_EQ(two.TypeAt(0), ArgType::kInt);
-  EXPECT_EQ(two.TypeAt(1), ArgType::kStr);
-
-  Signature any = MustParse("str...");
-  EXPECT_EQ(any.fixed_count(), 0u);
-  EXPECT_TRUE(any.AcceptsCount(0));
-  EXPECT_TRUE(any.AcceptsCount(1000));
-  EXPECT_EQ(any.TypeAt(999), ArgType::kStr);
-
-  Signature rest = MustParse("int float uint...");
-  EXPECT_EQ(rest.fixed_count(), 2u);
-  EXPECT_FALSE(rest.AcceptsCount(1));
-  EXPECT_TRUE(rest.AcceptsCount(2));
-  EXPECT_TRUE(rest.AcceptsCount(5));
-  EXPECT_EQ(rest.TypeAt(0), ArgType::kInt);
-  EXPECT_EQ(rest.TypeAt(1), ArgType::kFloat);
-  EXPECT_EQ(rest.TypeAt(2), ArgType::kUint);
-  EXPECT_EQ(rest.TypeAt(7), ArgType::kUint);
+  using enum ArgType;
+  struct Case {
+    const char* text;
+    size_t fixed_count;
+    std::vector<size_t> accepted;
+    std::vector<size_t> refused;
+    std::vector<ArgType> types;  // TypeAt(0), TypeAt(1), ...
+  };
+  const Case cases[] = {
+      {"", 0, {0}, {1}, {}},
+      {"int str", 2, {2}, {0, 1, 3}, {kInt, kStr}},
+      {"str...", 0, {0, 1, 1000}, {}, {kStr, kStr, kStr}},
+      {"int float uint...",
+       2,
+       {2, 3, 5},
+       {0, 1},
+       {kInt, kFloat, kUint, kUint, kUint}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    Signature sig = MustParse(c.text);
+    EXPECT_EQ(sig.fixed_count(), c.fixed_count);
+    for (size_t n : c.accepted) EXPECT_TRUE(sig.AcceptsCount(n)) << n;
+    for (size_t n : c.refused) EXPECT_FALSE(sig.AcceptsCount(n)) << n;
+    for (size_t i = 0; i < c.types.size(); ++i) {
+      EXPECT_EQ(sig.TypeAt(i), c.types[i]) << "TypeAt(" << i << ")";
+    }
+  }
 }
 
 TEST(Signature, CoercesToDeclaredTypes) {
