@@ -12,13 +12,26 @@ Dispatcher::Dispatcher(Options options) : options_(options) {
   TF_CHECK(options_.retries >= 1);
 }
 
-void Dispatcher::AddWorker(WorkerId id, int64_t pid) {
+void Dispatcher::AddWorker(WorkerId id, int64_t pid, uint64_t budget) {
   Worker& w = workers_[id];
   w.pid = pid;
+  w.capped = budget > 0;
+  w.budget = budget;
   MarkReady(id, w);
 }
 
+bool Dispatcher::Spent(WorkerId id) const {
+  auto it = workers_.find(id);
+  return it != workers_.end() && it->second.capped && it->second.budget == 0;
+}
+
+bool Dispatcher::Busy(WorkerId id) const {
+  auto it = workers_.find(id);
+  return it != workers_.end() && !it->second.batches.empty();
+}
+
 void Dispatcher::MarkReady(WorkerId id, Worker& w) {
+  if (w.capped && w.budget == 0) return;
   if (!w.ready && w.batches.size() < options_.window) {
     w.ready = true;
     ready_.push_back(id);
@@ -45,7 +58,7 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
     Worker& w = it->second;
     w.ready = false;
     const size_t out = w.batches.size();
-    if (out >= options_.window) continue;
+    if (out >= options_.window || (w.capped && w.budget == 0)) continue;
     if (!isolated_.empty()) {
       if (out == 0) {
         if (w.reserved) {
@@ -69,7 +82,9 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
       ready_.push_front(id);
       return std::nullopt;
     }
-    return Grant{id, BatchSize(w), false};
+    uint32_t size = BatchSize(w);
+    if (w.capped && w.budget < size) size = static_cast<uint32_t>(w.budget);
+    return Grant{id, size, false};
   }
   return std::nullopt;
 }
@@ -109,6 +124,7 @@ uint64_t Dispatcher::Commit(const Grant& grant,
   batches_[batch_id] = Batch{grant.worker, std::move(body), count, 0,
                              grant.isolated, min_id};
   w.batches.push_back(batch_id);
+  if (w.capped) w.budget -= std::min<uint64_t>(w.budget, count);
   if (!grant.isolated) MarkReady(grant.worker, w);
   return batch_id;
 }
@@ -234,32 +250,43 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
   auto wit = workers_.find(id);
   if (wit == workers_.end()) return quarantined;
   Worker& w = wit->second;
-  bool first = !w.fatal;  // after a Fatal, nothing else was running
-  std::deque<uint64_t> batch_ids = w.batches;
+  // Who is to blame: nobody after a Fatal (already struck) or when no task
+  // was running; the task named by `loss.running` if it is one of ours;
+  // else it is inferred from the oldest unfinished batch.
+  const bool blameless = w.fatal || loss.idle;
+  std::optional<std::pair<uint64_t, uint32_t>> named;
+  if (!blameless && loss.running) {
+    auto b = batches_.find(loss.running->first);
+    if (b != batches_.end() && b->second.worker == id &&
+        loss.running->second >= b->second.done &&
+        loss.running->second < b->second.count) {
+      named = loss.running;
+    }
+  }
+  bool infer = !blameless && !named;
+  const std::deque<uint64_t> batch_ids = w.batches;
   for (uint64_t batch_id : batch_ids) {
     const Batch& b = batches_.at(batch_id);
     std::vector<LooseTask> tasks = Loosen(b, b.done);
-    if (first && !tasks.empty()) {
-      first = false;
-      std::optional<size_t> culprit;
-      if (loss.running && loss.running->first == batch_id &&
-          loss.running->second >= b.done && loss.running->second < b.count) {
-        culprit = loss.running->second - b.done;
-      } else if (b.isolated || tasks.size() == 1) {
+    std::optional<size_t> culprit;
+    bool suspects = false;
+    if (named && named->first == batch_id) {
+      culprit = named->second - b.done;
+    } else if (infer && !tasks.empty()) {
+      infer = false;  // only the oldest unfinished batch can be running
+      if (b.isolated || tasks.size() == 1) {
         culprit = 0;
-      }
-      if (culprit) {
-        if (std::optional<LooseTask> q = Strike(std::move(tasks[*culprit]), loss)) {
-          quarantined.push_back(*std::move(q));
-        }
-        tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(*culprit));
-        Requeue(std::move(tasks), /*suspects=*/false);
       } else {
-        Requeue(std::move(tasks), /*suspects=*/true);
+        suspects = true;
       }
-    } else {
-      Requeue(std::move(tasks), /*suspects=*/false);
     }
+    if (culprit) {
+      if (std::optional<LooseTask> q = Strike(std::move(tasks[*culprit]), loss)) {
+        quarantined.push_back(*std::move(q));
+      }
+      tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(*culprit));
+    }
+    Requeue(std::move(tasks), suspects);
     batches_.erase(batch_id);
   }
   if (w.reserved) --reserved_;

@@ -60,6 +60,8 @@ struct Loss {
   // The task known to be running (batch id, index), e.g. from a heartbeat
   // that showed it past its time limit. Without it, the culprit is inferred.
   std::optional<std::pair<uint64_t, uint32_t>> running;
+  // Known: no task was running (it died between tasks). No strike at all.
+  bool idle = false;
 };
 
 class Dispatcher {
@@ -80,7 +82,13 @@ class Dispatcher {
 
   explicit Dispatcher(Options options);
 
-  void AddWorker(WorkerId worker, int64_t pid);
+  // `budget` caps how many tasks the worker is ever sent (0: no cap), for
+  // --max-tasks-per-worker.
+  void AddWorker(WorkerId worker, int64_t pid, uint64_t budget = 0);
+  // Whether the worker's budget is spent (it gets nothing more), and whether
+  // it still has batches out.
+  bool Spent(WorkerId worker) const;
+  bool Busy(WorkerId worker) const;
 
   // The worker is gone (or declared lost). Its tasks go back to the queue;
   // returns the tasks quarantined by it (at most one).
@@ -137,6 +145,8 @@ class Dispatcher {
     bool ready = false;            // in ready_
     bool reserved = false;         // draining to run an isolated task
     bool fatal = false;            // it reported the task that killed it
+    bool capped = false;           // budget applies
+    uint64_t budget = 0;           // tasks it may still be sent
   };
   struct StrikeRecord {
     uint32_t attempts = 0;

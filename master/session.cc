@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "master/binaries.h"
+#include "proto/run_state.h"
 #include "proto/codec.h"
 
 namespace taskfarm::master {
@@ -21,6 +22,11 @@ constexpr int kDrainPerWake = 256;     // messages per socket per wake-up
 constexpr std::chrono::milliseconds kProgressInterval{200};
 constexpr std::chrono::seconds kStartupTimeout{60};
 constexpr std::chrono::seconds kLoggerFlushTimeout{10};
+
+// Signals others send; a process does not die of these by itself.
+bool KilledFromOutside(const supervise::ExitStatus& status) {
+  return status.signaled && (status.code == SIGKILL || status.code == SIGTERM);
+}
 
 double Seconds(base::Duration d) {
   return std::chrono::duration<double>(d).count();
@@ -142,16 +148,48 @@ absl::Status Session::Setup() {
   supervisor_ = std::make_unique<supervise::Supervisor>(options_.restart,
                                                         supervise::SpawnOptions{});
   logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));
-  for (int i = 0; i < options_.workers; ++i) {
-    int slot = supervisor_->Add(
-        "worker", {options_.worker_bin,
-                   absl::StrCat("--connect=", rundir_->Endpoint("work"))});
-    worker_slots_.push_back(slot);
-    supervisor_->Start(slot, start_);
-  }
+  for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(start_);
   startup_deadline_ = start_ + kStartupTimeout;
   next_heartbeat_ = start_ + options_.heartbeat;
   return absl::OkStatus();
+}
+
+void Session::AddWorkerSlot(base::Instant now) {
+  // Each local worker publishes its running task in a shared page.
+  const std::string state_file =
+      absl::StrCat(rundir_->path(), "/worker", worker_slots_.size(), ".state");
+  std::vector<std::string> argv = {
+      options_.worker_bin, absl::StrCat("--connect=", rundir_->Endpoint("work"))};
+  absl::StatusOr<base::SharedPage> page =
+      base::SharedPage::Map(state_file, /*create=*/true);
+  if (page.ok()) argv.push_back(absl::StrCat("--state_file=", state_file));
+  int slot = supervisor_->Add("worker", std::move(argv));
+  if (page.ok()) pages_.emplace(slot, *std::move(page));
+  worker_slots_.push_back(slot);
+  supervisor_->Start(slot, now);
+}
+
+Loss Session::LossOf(const WorkerEntry& w, proto::TaskStatus status,
+                     std::string reason) const {
+  Loss loss{status, std::move(reason), w.pid, std::nullopt};
+  if (!w.slot) return loss;
+  auto it = pages_.find(*w.slot);
+  if (it == pages_.end()) return loss;
+  // The worker is dead or stopped: its page holds its last word.
+  const auto* state = static_cast<const proto::RunState*>(it->second.data());
+  if (state->running.load(std::memory_order_acquire) != 0) {
+    loss.running = std::make_pair(state->batch_id.load(), state->index.load());
+  } else {
+    loss.idle = true;
+  }
+  return loss;
+}
+
+void Session::Retire(WorkerEntry& w) {
+  // --max-tasks-per-worker: its budget is spent and its last batch done.
+  pool_->Send(w, proto::Shutdown{"recycled"});
+  if (w.slot) supervisor_->Stop(*w.slot, base::Now(), 0, options_.grace);
+  LoseWorker(w.id, Loss{});
 }
 
 base::Instant Session::NextTimer(base::Instant now) const {
@@ -277,8 +315,10 @@ void Session::OnTimers(base::Instant now) {
     WorkerEntry* w = pool_->Get(id);
     std::string reason = absl::StrFormat(
         "no heartbeat for %.1f s", Seconds(options_.heartbeat * options_.liveness));
+    if (w->slot) supervisor_->Kill(*w->slot, SIGSTOP);  // freeze its page
+    Loss loss = LossOf(*w, proto::TaskStatus::kCrashed, reason);
     if (w->slot) supervisor_->Kill(*w->slot, SIGKILL);
-    LoseWorker(id, Loss{proto::TaskStatus::kCrashed, reason, w->pid, std::nullopt});
+    LoseWorker(id, loss);
   }
   supervisor_->Tick(now);
   if (phase_ == Phase::kDraining &&
@@ -350,14 +390,25 @@ void Session::OnDeaths(base::Instant now) {
                    d.pid, how.c_str());
       stats_.AddLoggerRestart();
       supervisor_->SetArgv(logger_slot_, LoggerArgv(false));
-      breaker_.RecordDeath(now);
+      if (!KilledFromOutside(d.status)) breaker_.RecordDeath(now);
+      last_death_ = absl::StrCat("logger ", d.pid, ": ", how);
     } else {
+      bool was_running = false;
       if (WorkerEntry* w = pool_->BySlot(d.slot)) {
-        LoseWorker(w->id, Loss{proto::TaskStatus::kCrashed, how, d.pid, std::nullopt});
+        Loss loss = LossOf(*w, proto::TaskStatus::kCrashed, how);
+        was_running = !loss.idle;
+        LoseWorker(w->id, loss);
       }
       if (d.was_stopping) continue;
       stats_.AddWorkerDeath();
-      breaker_.RecordDeath(now);
+      // A crash loop is made of deaths the workers bring on themselves: in a
+      // task, or on their own at start-up. An idle worker killed from
+      // outside (SIGKILL, SIGTERM) says nothing about the batch.
+      if (was_running || !KilledFromOutside(d.status)) {
+        breaker_.RecordDeath(now);
+      } else {
+        supervisor_->RestartSoon(d.slot, now);
+      }
       last_death_ = absl::StrCat("worker ", d.pid, ": ", how,
                                  d.was_ready ? "" : " before saying hello");
     }
@@ -417,10 +468,12 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
     OnResults(*w, *results, parts);
   } else if (const auto* fatal = std::get_if<proto::Fatal>(&*message)) {
     Report(dispatcher_.OnFatal(w->id, *fatal));
-    // Answer, so the worker knows its report arrived and exits now; its
+    // Answer on the socket it came from (the heartbeat thread reports
+    // timeouts), so the worker knows its report arrived and exits now; its
     // replacement starts without the restart delay.
-    pool_->Send(*w, proto::Shutdown{"fatal received"});
-    if (w->slot) supervisor_->RestartSoon(*w->slot);
+    (void)ports_[port]->Send(
+        {identity, proto::Codec::Encode(proto::Shutdown{"fatal received"})});
+    if (w->slot) supervisor_->RestartSoon(*w->slot, now);
   } else if (const auto* hb = std::get_if<proto::Heartbeat>(&*message)) {
     w->last_heartbeat = *hb;
     const uint64_t limit_ms = static_cast<uint64_t>(
@@ -493,7 +546,7 @@ void Session::Welcome(WorkerEntry& w) {
                      static_cast<uint64_t>(std::chrono::duration_cast<
                          std::chrono::milliseconds>(options_.timeout).count()),
                      options_.max_memory_mb, options_.results_dir});
-  dispatcher_.AddWorker(w.id, w.pid);
+  dispatcher_.AddWorker(w.id, w.pid, options_.max_tasks_per_worker);
 }
 
 void Session::OnResults(WorkerEntry& w, const proto::Results& r,
@@ -509,6 +562,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
   if (w.slot) supervisor_->Productive(*w.slot);
   relay_->Push(std::move(parts[2]));
+  if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w);
 }
 
 void Session::OnLoggerMessage(proto::Parts& parts) {
@@ -601,7 +655,13 @@ void Session::Dispatch() {
     }
     auto body = std::make_shared<const std::string>(writer_.Finish());
     uint64_t batch_id = dispatcher_.Commit(*grant, body, n, min_id);
-    pool_->SendTasks(*pool_->Get(grant->worker), batch_id, n, SharedFrame(body));
+    WorkerEntry& w = *pool_->Get(grant->worker);
+    pool_->SendTasks(w, batch_id, n, SharedFrame(body));
+    if (dispatcher_.Spent(w.id) && !w.retiring) {
+      // Its successor starts now, while it finishes: no capacity gap.
+      w.retiring = true;
+      if (w.slot) AddWorkerSlot(base::Now());
+    }
   }
 }
 

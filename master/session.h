@@ -26,7 +26,9 @@
 #include <zmq.hpp>
 
 #include "absl/status/status.h"
+#include "absl/container/flat_hash_map.h"
 #include "base/clock.h"
+#include "base/shared_page.h"
 #include "master/batch_io.h"
 #include "master/dispatcher.h"
 #include "master/input/kind_table.h"
@@ -71,6 +73,12 @@ class Session {
   void StartCheck();
   void FinishCheck();
   void Welcome(WorkerEntry& w);
+  void AddWorkerSlot(base::Instant now);
+  // Why worker `w` is lost; for a local worker, with the task it was running
+  // according to its shared page.
+  Loss LossOf(const WorkerEntry& w, proto::TaskStatus status,
+              std::string reason) const;
+  void Retire(WorkerEntry& w);
   void Dispatch();
   void LoseWorker(WorkerId id, const Loss& loss);
   void Report(std::vector<LooseTask> quarantined);
@@ -106,6 +114,7 @@ class Session {
 
   int logger_slot_ = -1;
   std::vector<int> worker_slots_;
+  absl::flat_hash_map<int, base::SharedPage> pages_;  // by worker slot
   proto::TaskBatchWriter writer_;
   proto::RecordWriter quarantine_writer_;
   std::string last_death_;  // for the crash-loop diagnosis

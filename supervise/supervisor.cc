@@ -98,7 +98,9 @@ std::vector<Death> Supervisor::Reap(base::Instant now) {
     if (now - s.started >= policy_.stable_uptime) s.quick_deaths = 0;
     ++s.quick_deaths;
     deaths.push_back(d);
-    Transition(i, ChildEvent::kExited, now);
+    const bool stopping = s.state == ChildState::kStopping;
+    Transition(i, giving_up_ && !stopping ? ChildEvent::kGiveUp : ChildEvent::kExited,
+               now);
   }
   return deaths;
 }
@@ -109,7 +111,16 @@ void Supervisor::Ready(int slot, base::Instant now) {
 
 void Supervisor::Productive(int slot) { slots_[slot].quick_deaths = 0; }
 
-void Supervisor::RestartSoon(int slot) { slots_[slot].restart_soon = true; }
+void Supervisor::RestartSoon(int slot, base::Instant now) {
+  Slot& s = slots_[slot];
+  if (s.state == ChildState::kBackoff) {
+    // Already dead: this death is forgiven, the restart happens now.
+    s.deadline = now;
+    s.quick_deaths = 0;
+  } else {
+    s.restart_soon = true;
+  }
+}
 
 void Supervisor::Stop(int slot, base::Instant now, int signal,
                       base::Duration grace) {
@@ -125,14 +136,11 @@ void Supervisor::Kill(int slot, int signal) {
 }
 
 void Supervisor::GiveUp() {
+  giving_up_ = true;
   for (int i = 0; i < slot_count(); ++i) {
-    Slot& s = slots_[i];
-    if (s.state == ChildState::kBackoff || s.state == ChildState::kDown) {
+    ChildState st = slots_[i].state;
+    if (st == ChildState::kBackoff || st == ChildState::kDown) {
       Transition(i, ChildEvent::kGiveUp, base::Now());
-    } else if (s.state != ChildState::kStopping) {
-      // Still running: it ends as kFailed when it exits, never restarting.
-      s.state = ChildState::kStopping;
-      s.deadline = base::Instant::max();
     }
   }
 }

@@ -77,16 +77,18 @@ class Supervisor {
   void Ready(int slot, base::Instant now);
   // The slot's child completed work: its next death restarts at once.
   void Productive(int slot);
-  // Its next restart happens without delay (the child announced its death).
-  void RestartSoon(int slot);
+  // Its next restart (or, if it is already dead, its pending one) happens
+  // without delay, and the death does not count toward the backoff: the
+  // child announced its death, or was killed from outside while idle.
+  void RestartSoon(int slot, base::Instant now);
 
   // Asks the slot's child to stop: SIGTERM now (unless `signal` is 0: the
   // caller asked it some other way), SIGKILL at now + grace.
   void Stop(int slot, base::Instant now, int signal, base::Duration grace);
   // Sends a signal to the slot's running child.
   void Kill(int slot, int signal);
-  // No more restarts for any slot (crash loop); running children are left
-  // to the caller's Stop.
+  // No more restarts for any slot (crash loop): slots waiting to restart
+  // fail now, running children fail when they exit. Stop them as usual.
   void GiveUp();
 
   // When Tick next has something to do (a restart or a SIGKILL), if ever.
@@ -123,6 +125,7 @@ class Supervisor {
   SpawnOptions spawn_;
   std::vector<Slot> slots_;
   int restarts_ = 0;
+  bool giving_up_ = false;
 };
 
 }  // namespace taskfarm::supervise

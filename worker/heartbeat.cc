@@ -35,7 +35,7 @@ int64_t NowMs() {
 }  // namespace
 
 HeartbeatThread::HeartbeatThread(zmq::context_t& context, std::string endpoint,
-                                 std::string worker_id, RunState* state,
+                                 std::string worker_id, proto::RunState* state,
                                  std::function<void(zmq::socket_t&)> configure)
     : context_(context),
       endpoint_(std::move(endpoint)),
@@ -92,7 +92,8 @@ void HeartbeatThread::Loop() {
     const int64_t now = NowMs();
     const int64_t interval = interval_ms_.load();
     const uint64_t timeout = timeout_ms_.load();
-    const uint64_t batch = state_->batch_id.load(std::memory_order_acquire);
+    const bool running = state_->running.load(std::memory_order_acquire) != 0;
+    const uint64_t batch = running ? state_->batch_id.load() : 0;
     const int64_t running_ms =
         batch == 0 ? 0 : now - state_->started_ns.load() / 1'000'000;
 

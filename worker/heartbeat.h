@@ -26,7 +26,7 @@
 #include <zmq.hpp>
 
 #include "absl/status/status.h"
-#include "worker/run_state.h"
+#include "proto/run_state.h"
 
 namespace taskfarm::worker {
 
@@ -38,7 +38,7 @@ class HeartbeatThread {
   // `configure` applies the connection's socket options (security) to the
   // heartbeat socket before it connects.
   HeartbeatThread(zmq::context_t& context, std::string endpoint,
-                  std::string worker_id, RunState* state,
+                  std::string worker_id, proto::RunState* state,
                   std::function<void(zmq::socket_t&)> configure);
   HeartbeatThread(const HeartbeatThread&) = delete;
   HeartbeatThread& operator=(const HeartbeatThread&) = delete;
@@ -64,7 +64,7 @@ class HeartbeatThread {
   zmq::context_t& context_;
   std::string endpoint_;
   std::string worker_id_;
-  RunState* state_;
+  proto::RunState* state_;
   std::function<void(zmq::socket_t&)> configure_;
 
   std::atomic<int64_t> interval_ms_{1000};

@@ -17,6 +17,8 @@
 ABSL_FLAG(std::string, connect, "",
           "the master's task endpoint, e.g. ipc:///tmp/taskfarm.x/work or "
           "tcp://host:5555");
+ABSL_FLAG(std::string, state_file, "",
+          "(set by a local master) where to publish the running task");
 ABSL_FLAG(bool, list_tasks, false,
           "print the task kinds this worker can run, and exit");
 ABSL_FLAG(bool, version, false, "print the version and exit");
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "worker: --connect=ENDPOINT is required\n");
     return taskfarm::worker::kExitUsage;
   }
-  taskfarm::worker::WorkerOptions options{.endpoint = endpoint};
+  taskfarm::worker::WorkerOptions options{
+      .endpoint = endpoint, .state_file = absl::GetFlag(FLAGS_state_file)};
   return taskfarm::worker::Worker(options).Run();
 }

@@ -18,7 +18,7 @@ int64_t NowNs() {
 }  // namespace
 
 Runner::Runner(std::vector<const tasks::TaskDef*> kinds, int64_t pid,
-               tasks::Env env, RunState* state)
+               tasks::Env env, proto::RunState* state)
     : kinds_(std::move(kinds)), pid_(pid), env_(std::move(env)),
       state_(state) {}
 
@@ -34,9 +34,10 @@ std::optional<proto::Fatal> Runner::Run(uint64_t batch_id,
           .count();
   for (size_t i = 0; i < batch.size(); ++i) {
     uint32_t index = static_cast<uint32_t>(i);
-    if (std::optional<proto::Fatal> fatal = RunOne(batch_id, index, batch)) {
+    std::optional<proto::Fatal> fatal = RunOne(batch_id, index, batch);
+    state_->End();
+    if (fatal) {
       Flush(batch_id, sink);
-      state_->Idle();
       return fatal;
     }
     int64_t now = NowNs();
@@ -46,7 +47,6 @@ std::optional<proto::Fatal> Runner::Run(uint64_t batch_id,
     }
   }
   Flush(batch_id, sink);
-  state_->Idle();
   return std::nullopt;
 }
 

@@ -27,7 +27,7 @@
 #include "proto/messages.h"
 #include "tasks/registry.h"
 #include "tasks/task.h"
-#include "worker/run_state.h"
+#include "proto/run_state.h"
 
 namespace taskfarm::worker {
 
@@ -44,7 +44,7 @@ class Runner {
  public:
   // `kinds[i]` runs tasks of kind index i (the order of the hello message).
   Runner(std::vector<const tasks::TaskDef*> kinds, int64_t pid,
-         tasks::Env env, RunState* state);
+         tasks::Env env, proto::RunState* state);
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
@@ -65,7 +65,7 @@ class Runner {
   std::vector<const tasks::TaskDef*> kinds_;
   int64_t pid_;
   tasks::Env env_;
-  RunState* state_;
+  proto::RunState* state_;
 
   proto::RecordWriter records_;
   proto::Results pending_;  // header of the records not yet flushed

@@ -13,13 +13,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/clock.h"
+#include "base/shared_page.h"
 #include "base/version.h"
 #include "proto/batch.h"
 #include "proto/codec.h"
+#include "proto/run_state.h"
 #include "proto/transport.h"
 #include "tasks/registry.h"
 #include "worker/heartbeat.h"
-#include "worker/run_state.h"
+#include "proto/run_state.h"
 #include "worker/runner.h"
 
 namespace taskfarm::worker {
@@ -99,8 +101,22 @@ int Worker::Run() {
     std::fprintf(stderr, "worker: %s\n", std::string(s.message()).c_str());
     return kExitUsage;
   }
-  RunState state;
-  HeartbeatThread heartbeat(context, options_.endpoint, id, &state,
+  // The running task is published in a page shared with a local master,
+  // which reads it if this process dies; else in ordinary memory.
+  std::optional<base::SharedPage> page;
+  proto::RunState own_state;
+  proto::RunState* state = &own_state;
+  if (!options_.state_file.empty()) {
+    absl::StatusOr<base::SharedPage> mapped =
+        base::SharedPage::Map(options_.state_file, /*create=*/false);
+    if (!mapped.ok()) {
+      std::fprintf(stderr, "worker: %s\n", std::string(mapped.status().message()).c_str());
+      return kExitUsage;
+    }
+    page.emplace(*std::move(mapped));
+    state = new (page->data()) proto::RunState;
+  }
+  HeartbeatThread heartbeat(context, options_.endpoint, id, state,
                             options_.configure);
   if (absl::Status s = heartbeat.Start(); !s.ok()) {
     std::fprintf(stderr, "worker: %s\n", std::string(s.message()).c_str());
@@ -118,7 +134,7 @@ int Worker::Run() {
   }
   (void)socket.Send({proto::Codec::Encode(hello)});
 
-  Runner runner(std::move(kinds), getpid(), tasks::Env{}, &state);
+  Runner runner(std::move(kinds), getpid(), tasks::Env{}, state);
   SocketSink sink(&socket);
   proto::TaskBatchReader batch;
   std::deque<proto::Parts> queue;

@@ -38,6 +38,9 @@ struct WorkerOptions {
   std::string endpoint;  // the master's task socket
   // Applies security options to each socket before it connects.
   std::function<void(zmq::socket_t&)> configure;
+  // A file shared with a local master (base/shared_page.h) to publish the
+  // running task in; "" for none (remote workers).
+  std::string state_file;
   // How long to wait for the master's Welcome while the master says
   // nothing at all (it heartbeats workers it has heard from).
   std::chrono::milliseconds hello_timeout{10000};

@@ -53,7 +53,9 @@ absl::Status AppendFib(int64_t n, std::string* out) {
   return absl::OkStatus();
 }
 
-TASKFARM_TASK(fib, "int", "the n-th Fibonacci number, exact (fib 0 = 0)",
+TASKFARM_TASK(fib, "int",
+              "N: the N-th Fibonacci number, exact, for 0 <= N <= 10^8 "
+              "(fib 0 = 0)",
               &Fib);
 
 }  // namespace taskfarm::tasks
