@@ -79,7 +79,7 @@ class RecordSplitter {
 }  // namespace
 
 absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
-                                int fd) {
+                                int fd, uint64_t id_limit) {
   ScanResult result;
   bool own_fd = fd < 0;
   if (own_fd) {
@@ -115,7 +115,7 @@ absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
       if (format == Format::kCsv && first_record &&
           absl::StrCat(line, "\n") == kCsvHeader) {
         result.has_csv_header = true;
-      } else if (ParseId(format, line, &id)) {
+      } else if (ParseId(format, line, &id) && id < id_limit) {
         ++result.records;
         if (!result.ids.Add(id)) ++result.duplicates;
       } else {

@@ -102,6 +102,27 @@ void AppendTextEscaped(absl::string_view s, std::string* out) {
   out->append(s.data() + plain, s.size() - plain);
 }
 
+// A word of the task language: bare if it can be, else "..." with escapes.
+void AppendTaskWord(absl::string_view s, std::string* out) {
+  bool bare = !s.empty() && s[0] != '#' && s[0] != '{' &&
+              s.find_first_of(" \t\r\n'\"\\;") == absl::string_view::npos;
+  if (bare) {
+    out->append(s.data(), s.size());
+    return;
+  }
+  out->push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\t': out->append("\\t"); break;
+      default: out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
 void AppendCsvField(absl::string_view s, std::string* out) {
   if (s.find_first_of(",\"\r\n") == absl::string_view::npos) {
     out->append(s.data(), s.size());
@@ -218,10 +239,14 @@ class CsvFormatter : public Formatter {
     out->push_back(',');
     AppendCsvField(r.kind, out);
     out->push_back(',');
-    std::string args;  // space-separated, as they were written
+    // As they would be written in a task file: blank-separated, quoted
+    // where needed, so "a b" stays one argument.
+    std::string args, arg;
     for (size_t i = 0; i < r.args.size(); ++i) {
       if (i > 0) args.push_back(' ');
-      AppendArgText(r.args[i], &args);
+      arg.clear();
+      AppendArgText(r.args[i], &arg);
+      AppendTaskWord(arg, &args);
     }
     AppendCsvField(args, out);
     out->push_back(',');

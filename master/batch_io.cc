@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -95,7 +96,8 @@ absl::Status BatchIo::OpenOutput() {
                                          " tasks ", total_, "\n");
   if (options_.resume) {
     absl::StatusOr<journal::ScanResult> scan =
-        journal::Scan(options_.output, options_.format);
+        journal::Scan(options_.output, options_.format, -1,
+                      std::max<uint64_t>(total_, 1));
     if (!scan.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "cannot resume: ", scan.status().message(),

@@ -95,13 +95,15 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
 }
 
 uint32_t Dispatcher::TakeRequeued(const Grant& grant,
-                                  proto::TaskBatchWriter* writer) {
+                                  proto::TaskBatchWriter* writer,
+                                  uint64_t* min_id) {
   std::deque<LooseTask>& queue = grant.isolated ? isolated_ : requeued_;
   const uint32_t max = grant.isolated ? 1 : grant.max_tasks;
   uint32_t taken = 0;
   while (taken < max && !queue.empty()) {
     const LooseTask& t = queue.front();
     writer->AddPacked(t.id, t.kind, t.args, t.attempts + 1);
+    *min_id = std::min(*min_id, t.id);
     queue.pop_front();
     ++taken;
   }

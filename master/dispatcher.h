@@ -108,7 +108,9 @@ class Dispatcher {
 
   // Writes requeued tasks for `grant` into `writer` (one, if isolated).
   // Returns how many; the caller fills the rest from the feed.
-  uint32_t TakeRequeued(const Grant& grant, proto::TaskBatchWriter* writer);
+  // `*min_id` is lowered to the lowest id taken.
+  uint32_t TakeRequeued(const Grant& grant, proto::TaskBatchWriter* writer,
+                        uint64_t* min_id);
 
   // Records that `body` (count tasks) was sent for `grant`. Returns the
   // batch id to send it under.

@@ -658,8 +658,7 @@ void Session::Dispatch() {
     if (!grant) break;
     writer_.Clear();
     uint64_t min_id = feed->next_id();
-    uint32_t n = dispatcher_.TakeRequeued(*grant, &writer_);
-    if (n > 0) min_id = 0;  // requeued tasks are older than any fresh one
+    uint32_t n = dispatcher_.TakeRequeued(*grant, &writer_, &min_id);
     if (!grant->isolated && n < grant->max_tasks && !feed->exhausted()) {
       // --keep-order: no task runs further than the reorder window ahead of
       // the lowest unfinished one, which bounds the logger's buffer.

@@ -75,9 +75,11 @@ std::optional<proto::Fatal> Runner::RunOne(
         return proto::Fatal{batch_id, index, proto::FatalKind::kOom,
                             absl::StrCat(def.name, ": out of memory")};
       } catch (const std::exception& e) {
+        // A header string is bounded: keep the message well inside it.
+        absl::string_view what = e.what();
         return proto::Fatal{batch_id, index, proto::FatalKind::kException,
                             absl::StrCat(def.name, ": uncaught exception: ",
-                                         e.what())};
+                                         what.substr(0, 4096))};
       } catch (...) {
         return proto::Fatal{batch_id, index, proto::FatalKind::kException,
                             absl::StrCat(def.name, ": uncaught exception")};

@@ -169,7 +169,8 @@ void TaskLine::AppendCanonical(std::string* out) const {
         [out](const auto& x) {
           using T = std::decay_t<decltype(x)>;
           if constexpr (std::is_same_v<T, absl::string_view>) {
-            absl::StrAppend(out, "s", x);
+            // Length-prefixed: no text can pass for another line's.
+            absl::StrAppend(out, "s", x.size(), ":", x);
           } else {
             absl::StrAppend(out, x);
           }

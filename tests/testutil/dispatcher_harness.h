@@ -67,9 +67,8 @@ class DispatcherHarness {
         dispatcher_.NextGrant(fresh_available());
     if (!grant) return std::nullopt;
     writer_.Clear();
-    uint32_t n = dispatcher_.TakeRequeued(*grant, &writer_);
-    const bool requeued = n > 0;
-    uint64_t first_fresh = next_fresh_;
+    uint64_t session_min = next_fresh_;
+    uint32_t n = dispatcher_.TakeRequeued(*grant, &writer_, &session_min);
     while (!grant->isolated && n < grant->max_tasks && fresh_available()) {
       const proto::Value arg = static_cast<int64_t>(next_fresh_);
       writer_.Add(next_fresh_++, /*kind_index=*/0, {&arg, 1}, /*attempt=*/1);
@@ -85,7 +84,7 @@ class DispatcherHarness {
     sent.isolated = grant->isolated;
     sent.max_tasks = grant->max_tasks;
     uint64_t min_id = *std::min_element(sent.ids.begin(), sent.ids.end());
-    if (min_id_ == MinId::kLikeSession) min_id = requeued ? 0 : first_fresh;
+    if (min_id_ == MinId::kLikeSession) min_id = session_min;
     sent.batch_id = dispatcher_.Commit(*grant, std::move(body), n, min_id);
     return sent;
   }
