@@ -17,6 +17,7 @@ namespace {
 
 constexpr char kZapDomain[] = "taskfarm";
 constexpr size_t kIdsShown = 20;
+constexpr size_t kMaxLostRemembered = 1 << 20;
 
 void Log(const std::string& line) {
   std::fprintf(stderr, "taskfarm: %s\n", line.c_str());
@@ -189,6 +190,10 @@ void RemoteWorkers::OnJoin(const WorkerEntry& w) {
 void RemoteWorkers::OnLost(const WorkerEntry& w, const std::string& reason,
                            const std::vector<uint64_t>& task_ids,
                            size_t workers_left) {
+  if (lost_.size() < kMaxLostRemembered) {
+    lost_.insert(w.task_identity());
+    lost_.insert(w.heartbeat_identity());
+  }
   std::string ids;
   if (!task_ids.empty()) {
     std::vector<uint64_t> shown(task_ids.begin(),

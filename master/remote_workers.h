@@ -35,6 +35,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "master/options.h"
 #include "master/worker_pool.h"
 #include "proto/transport.h"
@@ -69,6 +70,13 @@ class RemoteWorkers {
   // back to the queue, and how many workers are left.
   void OnLost(const WorkerEntry& w, const std::string& reason,
               const std::vector<uint64_t>& task_ids, size_t workers_left);
+  // Whether `identity` (a routing id on the tcp port) belongs to a worker
+  // declared lost: it must start afresh (proto::Rejoin). A stranger is not
+  // told: its hello may simply be late (heartbeats travel on a second
+  // connection and can arrive first).
+  bool WasLost(absl::string_view identity) const {
+    return lost_.contains(identity);
+  }
   // On SIGCHLD: if the launcher failed and no local worker can carry the
   // batch, returns why the batch must stop.
   std::optional<std::string> LauncherFailed();
@@ -87,6 +95,7 @@ class RemoteWorkers {
   std::optional<supervise::ChildProcess> launcher_;
   absl::flat_hash_set<std::string> hosts_;    // hosts seen
   absl::flat_hash_set<std::string> workers_;  // "host pid" seen
+  absl::flat_hash_set<std::string> lost_;     // routing ids of lost workers
 };
 
 }  // namespace taskfarm::master

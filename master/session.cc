@@ -474,9 +474,9 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
   WorkerEntry* w = pool_->ByIdentity(port, identity);
   if (w == nullptr) {
     stats_.AddDropped(1);  // a worker we declared lost, or a stranger
-    if (port > 0) {  // remote: tell it to start afresh (its results are dropped)
+    if (port > 0 && remote_ && remote_->WasLost(identity)) {  // start afresh
       (void)ports_[port]->Send(
-          {identity, proto::Codec::Encode(proto::Rejoin{"unknown worker id"})},
+          {identity, proto::Codec::Encode(proto::Rejoin{"declared lost"})},
           zmq::send_flags::dontwait);
     }
     return;
@@ -513,6 +513,10 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
 void Session::OnHello(size_t port, const std::string& identity,
                       const proto::Hello& hello, base::Instant now) {
   if (pool_->ByIdentity(port, identity) != nullptr) return;  // repeated
+  if (port > 0 && phase_ >= Phase::kStopping) {  // a remote worker, too late
+    (void)ports_[port]->Send({identity, proto::Codec::Encode(proto::Shutdown{"done"})});
+    return;
+  }
   if (identity != "T" + hello.worker_id) {
     stats_.AddDropped(1);
     return;

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -42,6 +43,26 @@ ABSL_FLAG(bool, list_tasks, false,
           "print the task kinds this worker can run, and exit");
 ABSL_FLAG(bool, version, false, "print the version and exit");
 
+namespace {
+
+// Flag names may be written with dashes, as the master's may:
+// --master-timeout is --master_timeout.
+std::vector<char*> Underscored(int argc, char** argv, std::vector<std::string>* store) {
+  store->assign(argv, argv + argc);
+  for (std::string& arg : *store) {
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) != 0) continue;
+    for (size_t i = 2; i < arg.size() && arg[i] != '='; ++i) {
+      if (arg[i] == '-') arg[i] = '_';
+    }
+  }
+  std::vector<char*> args;
+  for (std::string& arg : *store) args.push_back(arg.data());
+  return args;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "taskfarm worker: runs tasks for a taskfarm master.\n"
@@ -50,7 +71,9 @@ int main(int argc, char** argv) {
       "Exit codes: 0 shut down by the master, 2 usage, 3 crash loop (--procs),\n"
       "70 a task threw, 71 a task ran out of memory, 72 a task ran past\n"
       "--timeout, 75 the master went silent, 77 the master refused our key.");
-  absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> store;
+  std::vector<char*> args = Underscored(argc, argv, &store);
+  absl::ParseCommandLine(argc, args.data());
   if (absl::GetFlag(FLAGS_version)) {
     std::printf("taskfarm worker %s\n", taskfarm::base::kVersion);
     return 0;
