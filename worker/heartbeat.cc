@@ -88,7 +88,9 @@ void HeartbeatThread::Loop() {
     master_lost_.store(true);
     return;
   }
-  int64_t next_beat = 0;
+  // The first beat waits an interval: the hello, on the other socket, gets
+  // there first (a heartbeat from a worker not yet known is dropped).
+  int64_t next_beat = NowMs() + interval_ms_.load();
   while (!stop_.load()) {
     const int64_t now = NowMs();
     const int64_t interval = interval_ms_.load();
