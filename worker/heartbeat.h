@@ -45,7 +45,8 @@ class HeartbeatThread {
   HeartbeatThread& operator=(const HeartbeatThread&) = delete;
   ~HeartbeatThread();  // Stop()
 
-  // Starts the thread; heartbeats begin at once with the default interval.
+  // Starts the thread; the first heartbeat goes out after one (default)
+  // interval, so that the hello gets there first.
   absl::Status Start();
 
   // Settings from the master's Welcome.
