@@ -113,6 +113,17 @@ class Cluster : public ::testing::Test {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
+  // Cuts `host`'s link and waits for the master to declare both its workers
+  // lost; records and returns how long that took.
+  double CutAndWaitUntilLost(const std::string& host) {
+    const auto cut_at = std::chrono::steady_clock::now();
+    Net("cut", host);
+    const double detect = WaitForLines("lost remote worker", 2, cut_at);
+    RecordProperty("seconds_to_declare_cut_host_lost", std::to_string(detect));
+    EXPECT_LT(detect, 10.0);
+    return detect;
+  }
+
   // Every id of `n` once, all ok; returns the records by id.
   std::map<uint64_t, nlohmann::json> CheckExact(int n) {
     std::map<uint64_t, nlohmann::json> by_id;
@@ -140,11 +151,7 @@ std::string* Cluster::prefix_ = nullptr;
 
 TEST_F(Cluster, CutHostLosesNothingAndItsTasksRunElsewhere) {
   StartBatch(300);
-  const auto cut_at = std::chrono::steady_clock::now();
-  Net("cut", "w2");
-  const double detect = WaitForLines("lost remote worker", 2, cut_at);
-  RecordProperty("seconds_to_declare_cut_host_lost", std::to_string(detect));
-  EXPECT_LT(detect, 10.0);
+  CutAndWaitUntilLost("w2");
   ASSERT_EQ(master_->Wait(seconds(90)), 0) << master_->err();
   std::map<uint64_t, nlohmann::json> records = CheckExact(300);
 
@@ -171,10 +178,7 @@ TEST_F(Cluster, CutHostLosesNothingAndItsTasksRunElsewhere) {
 
 TEST_F(Cluster, HealedHostRejoinsAndWorksAgain) {
   StartBatch(600);
-  const auto cut_at = std::chrono::steady_clock::now();
-  Net("cut", "w1");
-  const double detect = WaitForLines("lost remote worker", 2, cut_at);
-  RecordProperty("seconds_to_declare_cut_host_lost", std::to_string(detect));
+  CutAndWaitUntilLost("w1");
   const auto heal_at = std::chrono::steady_clock::now();
   Net("heal", "w1");  // returns once the link and route are back
   const double rejoin = WaitForLines(" rejoined", 2, heal_at);

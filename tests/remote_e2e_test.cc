@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -84,21 +86,30 @@ class RefusedWorker : public ::testing::Test {
     EXPECT_EQ(records.size(), 40u);
   }
 
+  // A worker with the keys in `keys` knocks at the master; returns its exit
+  // code and how long it took.
+  std::pair<std::optional<int>, double> Knock(const std::string& keys,
+                                              const std::string& master_timeout) {
+    const auto start = std::chrono::steady_clock::now();
+    worker_ = std::make_unique<Process>(
+        WorkerArgv({"--connect=" + endpoint_, "--keys=" + keys, "--procs=0",
+                    "--master-timeout=" + master_timeout}),
+        dir_);
+    std::optional<int> code = worker_->Wait(seconds(20));
+    return {code, SecondsSince(start)};
+  }
+
   std::string dir_, endpoint_;
-  std::unique_ptr<Process> master_;
+  std::unique_ptr<Process> master_, worker_;
 };
 
 TEST_F(RefusedWorker, UnlistedKeyIsRefusedAtOnceAndTheMasterLogsIt) {
   // The right master key, but a worker key the allow-list does not hold.
-  const std::string keys = MixedKeys(dir_ + "/keys", dir_ + "/other");
-  const auto start = std::chrono::steady_clock::now();
-  Process worker(WorkerArgv({"--connect=" + endpoint_, "--keys=" + keys,
-                             "--procs=0", "--master-timeout=20s"}),
-                 dir_);
-  ASSERT_EQ(worker.Wait(seconds(10)), 77) << worker.err();
-  EXPECT_LT(SecondsSince(start), 5.0);
-  EXPECT_NE(worker.err().find("refused this worker's key"), std::string::npos)
-      << worker.err();
+  auto [code, took] = Knock(MixedKeys(dir_ + "/keys", dir_ + "/other"), "20s");
+  ASSERT_EQ(code, 77) << worker_->err();
+  EXPECT_LT(took, 5.0);
+  EXPECT_NE(worker_->err().find("refused this worker's key"), std::string::npos)
+      << worker_->err();
   const std::string stranger = Lines(ReadFile(dir_ + "/other/worker.public"))[1];
   ASSERT_TRUE(WaitFor([&] { return master_->err().find(stranger) != std::string::npos; },
                       seconds(5)))
@@ -110,16 +121,12 @@ TEST_F(RefusedWorker, UnlistedKeyIsRefusedAtOnceAndTheMasterLogsIt) {
 TEST_F(RefusedWorker, WrongMasterKeyGetsSilenceAndTheWorkerGivesUp) {
   // A listed worker key, but another master's public key: the handshake
   // fails before any allow-list is asked; the worker hears nothing.
-  const std::string keys = MixedKeys(dir_ + "/other", dir_ + "/keys");
-  const auto start = std::chrono::steady_clock::now();
-  Process worker(WorkerArgv({"--connect=" + endpoint_, "--keys=" + keys,
-                             "--procs=0", "--master-timeout=2s"}),
-                 dir_);
-  ASSERT_EQ(worker.Wait(seconds(20)), 75) << worker.err();
-  EXPECT_GE(SecondsSince(start), 2.0);
-  EXPECT_NE(worker.err().find("CURVE handshakes failed"), std::string::npos)
-      << worker.err();
-  EXPECT_NE(worker.err().find("giving up"), std::string::npos) << worker.err();
+  auto [code, took] = Knock(MixedKeys(dir_ + "/other", dir_ + "/keys"), "2s");
+  ASSERT_EQ(code, 75) << worker_->err();
+  EXPECT_GE(took, 2.0);
+  EXPECT_NE(worker_->err().find("CURVE handshakes failed"), std::string::npos)
+      << worker_->err();
+  EXPECT_NE(worker_->err().find("giving up"), std::string::npos) << worker_->err();
   EXPECT_NE(master_->err().find("CURVE handshake"), std::string::npos) << master_->err();
 }
 
