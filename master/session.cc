@@ -98,6 +98,8 @@ std::vector<std::string> Session::LoggerArgv(bool first) const {
       absl::StrCat("--format=", journal::FormatName(options_.format)),
       absl::StrCat("--first=", first ? "true" : "false")};
   if (options_.fsync) argv.push_back("--fsync");
+  if (options_.keep_order) argv.push_back("--keep_order");
+  if (options_.progress) argv.push_back("--progress");
   return argv;
 }
 
@@ -282,6 +284,12 @@ void Session::OnSignals() {
 }
 
 void Session::Fail(int exit_code, const std::string& message) {
+  Fail(exit_code, message,
+       exit_code == kExitCrashLoop ? base::Duration{0} : options_.grace);
+}
+
+void Session::Fail(int exit_code, const std::string& message,
+                   base::Duration drain) {
   if (exit_code_ < 0 || exit_code == kExitCrashLoop) {
     exit_code_ = exit_code;
     outcome_ = message;
@@ -294,11 +302,30 @@ void Session::Fail(int exit_code, const std::string& message) {
       break;
     case Phase::kRunning:
       phase_ = Phase::kDraining;
-      stop_deadline_ = now + (exit_code == kExitCrashLoop ? base::Duration{0}
-                                                          : options_.grace);
+      stop_deadline_ = now + drain;
       break;
     default:
       break;
+  }
+}
+
+void Session::CheckHalt() {
+  const HaltPolicy& halt = options_.halt;
+  if (halted_ || !halt.Triggered(stats_.not_ok(), stats_.ok(), io_.total())) return;
+  halted_ = true;
+  std::string why = absl::StrCat(
+      "--halt=", halt.ToString(), ": ",
+      halt.on_success ? absl::StrCat(stats_.ok(), " succeeded")
+                      : absl::StrCat(stats_.not_ok(), " failed"));
+  std::fprintf(stderr, "taskfarm: %s; stopping%s\n", why.c_str(),
+               halt.when == HaltPolicy::When::kNow ? " now" : " when running tasks finish");
+  const int code = halt.on_success ? kExitOk : kExitTasksFailed;
+  if (halt.when == HaltPolicy::When::kNow) {
+    // Running tasks are abandoned: their workers are stopped mid-task.
+    for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
+    Fail(code, absl::StrCat("halted (", why, ")"), base::Duration{0});
+  } else {
+    Fail(code, absl::StrCat("halted (", why, ")"), std::chrono::hours(24 * 365));
   }
 }
 
@@ -308,11 +335,7 @@ void Session::OnTimers(base::Instant now) {
     next_heartbeat_ = now + options_.heartbeat;
   }
   if (phase_ == Phase::kRunning && now >= next_progress_) {
-    relay_->SendProgress(proto::Progress{
-        io_.total(), stats_.done() + stats_.skipped(), stats_.not_ok(),
-        static_cast<uint32_t>(pool_->size()),
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  now - start_).count())});
+    SendProgress(now);
     next_progress_ = now + kProgressInterval;
   }
   if (phase_ == Phase::kStarting && now >= startup_deadline_) {
@@ -348,6 +371,14 @@ void Session::OnTimers(base::Instant now) {
   }
 }
 
+void Session::SendProgress(base::Instant now) {
+  relay_->SendProgress(proto::Progress{
+      io_.total(), stats_.done() + stats_.skipped(), stats_.not_ok(),
+      static_cast<uint32_t>(pool_->size()),
+      static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - start_).count())});
+}
+
 void Session::BeginStopping(base::Instant now) {
   phase_ = Phase::kStopping;
   stop_deadline_ = now + options_.grace;
@@ -376,6 +407,7 @@ void Session::MaybeFinish(base::Instant now) {
   }
   if (workers_gone && relay_->Empty() &&
       supervisor_->state(logger_slot_) == supervise::ChildState::kUp) {
+    SendProgress(now);  // the final figures, for the progress line
     relay_->SendShutdown();
     supervisor_->Stop(logger_slot_, now, 0, kLoggerFlushTimeout);
   }
@@ -453,6 +485,7 @@ void Session::Report(std::vector<LooseTask> quarantined) {
     stats_.AddQuarantined(Stats::Quarantined{t.id, kind.name, t.failure,
                                              t.reason, t.attempts});
   }
+  if (!quarantined.empty()) CheckHalt();
 }
 
 void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
@@ -586,6 +619,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
   if (w.slot) supervisor_->Productive(*w.slot);
   relay_->Push(std::move(parts[2]));
+  CheckHalt();
   if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w);
 }
 
@@ -676,8 +710,15 @@ void Session::Dispatch() {
     uint32_t n = dispatcher_.TakeRequeued(*grant, &writer_);
     if (n > 0) min_id = 0;  // requeued tasks are older than any fresh one
     if (!grant->isolated && n < grant->max_tasks && !feed->exhausted()) {
+      // --keep-order: no task runs further than the reorder window ahead of
+      // the lowest unfinished one, which bounds the logger's buffer.
+      uint64_t id_limit = UINT64_MAX;
+      if (options_.keep_order) {
+        id_limit = dispatcher_.LowestPendingId().value_or(feed->next_id()) +
+                   options_.reorder_window;
+      }
       absl::StatusOr<uint32_t> added =
-          feed->Fill(&writer_, grant->max_tasks - n, UINT64_MAX, io_.done());
+          feed->Fill(&writer_, grant->max_tasks - n, id_limit, io_.done());
       if (!added.ok()) {
         std::fprintf(stderr, "taskfarm: %s\n", std::string(added.status().message()).c_str());
         dispatcher_.Return(*grant);

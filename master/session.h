@@ -85,7 +85,12 @@ class Session {
   void Report(std::vector<LooseTask> quarantined);
   void MaybeFinish(base::Instant now);
   void BeginStopping(base::Instant now);
+  // Stops the batch with `exit_code` (the first reason wins, except a crash
+  // loop): running tasks get `drain` (default: --grace) to finish.
   void Fail(int exit_code, const std::string& message);
+  void Fail(int exit_code, const std::string& message, base::Duration drain);
+  void CheckHalt();
+  void SendProgress(base::Instant now);
   std::vector<std::string> LoggerArgv(bool first) const;
 
   FarmOptions options_;
@@ -93,6 +98,7 @@ class Session {
   Phase phase_ = Phase::kStarting;
   int exit_code_ = -1;        // decided: stop with this
   int signal_ = 0;            // the first signal received
+  bool halted_ = false;       // --halt was triggered
   std::string outcome_;
 
   std::optional<SignalFd> signals_;
