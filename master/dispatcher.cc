@@ -326,4 +326,15 @@ std::optional<std::pair<uint64_t, uint32_t>> Dispatcher::Running(
   return std::make_pair(batch_id, batches_.at(batch_id).done);
 }
 
+std::vector<uint64_t> Dispatcher::Unfinished(WorkerId worker) const {
+  std::vector<uint64_t> ids;
+  auto it = workers_.find(worker);
+  if (it == workers_.end()) return ids;
+  for (uint64_t batch_id : it->second.batches) {
+    const Batch& b = batches_.at(batch_id);
+    for (const LooseTask& t : Loosen(b, b.done)) ids.push_back(t.id);
+  }
+  return ids;
+}
+
 }  // namespace taskfarm::master

@@ -130,6 +130,8 @@ class Dispatcher {
   std::optional<uint64_t> LowestPendingId() const;
   // Batch id and index the worker is running, oldest unfinished first.
   std::optional<std::pair<uint64_t, uint32_t>> Running(WorkerId worker) const;
+  // Ids of the tasks the worker holds and has not reported, in send order.
+  std::vector<uint64_t> Unfinished(WorkerId worker) const;
 
  private:
   struct Batch {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "master/remote_flags.h"
 
 ABSL_FLAG(int, workers, -1, "compute workers (default: CPU count - 1, at least 1)");
 ABSL_FLAG(std::string, worker_bin, "", "worker executable");
@@ -51,13 +52,14 @@ namespace {
 base::Duration ToChrono(absl::Duration d) { return absl::ToChronoNanoseconds(d); }
 
 bool IsOurs(const absl::CommandLineFlag& flag) {
-  return absl::StrContains(flag.Filename(), "master/flags.cc");
+  return absl::StrContains(flag.Filename(), "master/flags.cc") ||
+         IsRemoteFlag(flag);
 }
 
 }  // namespace
 
 std::string HelpText() {
-  return R"(taskfarm: run a batch of tasks on every core, with crash isolation.
+  return absl::StrCat(R"(taskfarm: run a batch of tasks on every core, with crash isolation.
 
 Usage:
   master [FLAGS] [FILE... | -]       tasks from files, or - for standard input
@@ -122,13 +124,13 @@ Scheduling (rarely needed; batching adapts to measured task time):
   --batch-time=D         target compute time of one batch (default 2ms)
   --window=N             batches a worker may hold (default 2)
   --max-batch=N          largest batch (default 1024)
-
+)", RemoteHelpText(), R"(
   --version, --help
 
 Flag names take dashes or underscores. Durations: 500ms, 30s, 2m.
 Exit codes: 0 all tasks ok, 1 some task not ok, 2 usage or input error,
 3 crash loop, 4 output cannot be written, 128+N stopped by signal N.
-)";
+)");
 }
 
 absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
@@ -193,9 +195,6 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
     workers = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
   }
   o.workers = workers;
-  if (o.workers == 0) {
-    return absl::InvalidArgumentError("--workers=0 needs remote workers (--listen)");
-  }
   o.worker_bin = absl::GetFlag(FLAGS_worker_bin);
   o.logger_bin = absl::GetFlag(FLAGS_logger_bin);
   // Relative paths are the user's: `bazel run` starts us elsewhere.
@@ -249,6 +248,8 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   o.progress = given.contains("progress") ? absl::GetFlag(FLAGS_progress)
                                            : isatty(STDERR_FILENO) == 1;
   o.max_batch = std::clamp<uint32_t>(absl::GetFlag(FLAGS_max_batch), 1, 65536);
+  // Remote workers, keys, launcher; also checks --workers=0 (issue 6).
+  if (absl::Status s = ParseRemoteFlags(&o); !s.ok()) return s;
   return cmd;
 }
 

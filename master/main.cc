@@ -7,6 +7,7 @@
 
 #include "base/version.h"
 #include "master/flags.h"
+#include "master/remote_flags.h"
 #include "master/session.h"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,9 @@ int main(int argc, char** argv) {
   if (!cmd.ok()) {
     std::fprintf(stderr, "taskfarm: %s\n", std::string(cmd.status().message()).c_str());
     return taskfarm::master::kExitUsage;
+  }
+  if (std::string dir = taskfarm::master::KeygenDir(); !dir.empty()) {
+    return taskfarm::master::RunKeygen(dir);
   }
   switch (cmd->action) {
     case taskfarm::master::Command::kHelp:

@@ -18,6 +18,7 @@
 #include "journal/format.h"
 #include "master/halt.h"
 #include "master/input/task_source.h"
+#include "master/remote_options.h"
 #include "supervise/supervisor.h"
 
 namespace taskfarm::master {
@@ -64,6 +65,11 @@ struct FarmOptions {
 
   // Print the kinds the first worker offers instead of running a batch.
   bool list_tasks = false;
+
+  // Remote workers over tcp (master/remote_workers.h).
+  RemoteOptions remote;
+  // How long to wait for the first hello; 0 = no limit.
+  base::Duration startup_timeout = std::chrono::seconds(60);
 };
 
 // Exit codes of the master.

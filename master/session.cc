@@ -20,7 +20,6 @@ constexpr size_t kMaxWorkerParts = 3;  // identity, header, body
 constexpr size_t kMaxLoggerParts = 2;  // identity, header
 constexpr int kDrainPerWake = 256;     // messages per socket per wake-up
 constexpr std::chrono::milliseconds kProgressInterval{200};
-constexpr std::chrono::seconds kStartupTimeout{60};
 constexpr std::chrono::seconds kLoggerFlushTimeout{10};
 
 // Signals others send; a process does not die of these by itself.
@@ -66,6 +65,7 @@ Session::~Session() {
   if (check_fd_ >= 0) close(check_fd_);
   // Children first (the supervisor stops them), then sockets, then context.
   supervisor_.reset();
+  remote_.reset();  // waits for the launcher; before the context goes
   relay_.reset();
   pool_.reset();
   log_socket_.reset();
@@ -129,6 +129,13 @@ absl::Status Session::Setup() {
   work->socket().set(zmq::sockopt::rcvhwm, 0);
   if (absl::Status s = work->Bind(rundir_->Endpoint("work")); !s.ok()) return s;
   ports_.push_back(std::move(work));
+  if (options_.remote.enabled()) {  // remote workers: ports_[1] is tcp
+    absl::StatusOr<std::unique_ptr<RemoteWorkers>> remote =
+        RemoteWorkers::Open(*context_, options_);
+    if (!remote.ok()) return remote.status();
+    remote_ = *std::move(remote);
+    ports_.push_back(remote_->TakePort());
+  }
   log_socket_ = std::make_unique<proto::Transport>(*context_, zmq::socket_type::router);
   log_socket_->socket().set(zmq::sockopt::router_mandatory, true);
   log_socket_->socket().set(zmq::sockopt::sndhwm, 0);
@@ -145,7 +152,9 @@ absl::Status Session::Setup() {
                                                         supervise::SpawnOptions{});
   logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));
   for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(start_);
-  startup_deadline_ = start_ + kStartupTimeout;
+  startup_deadline_ = options_.startup_timeout.count() > 0
+                          ? start_ + options_.startup_timeout
+                          : base::Instant::max();
   next_heartbeat_ = start_ + options_.heartbeat;
   return absl::OkStatus();
 }
@@ -247,6 +256,11 @@ void Session::OnSignals() {
   for (int sig : signals_->Read()) {
     if (sig == SIGCHLD) {
       OnDeaths(base::Now());
+      if (remote_ && phase_ < Phase::kStopping) {  // srun may have ended
+        if (std::optional<std::string> why = remote_->LauncherFailed()) {
+          Fail(kExitCrashLoop, *why);
+        }
+      }
       continue;
     }
     if (signal_ == 0) {
@@ -305,7 +319,9 @@ void Session::OnTimers(base::Instant now) {
     next_progress_ = now + kProgressInterval;
   }
   if (phase_ == Phase::kStarting && now >= startup_deadline_) {
-    Fail(kExitCrashLoop, "no worker said hello within 60 s");
+    Fail(kExitCrashLoop,
+         absl::StrFormat("no worker said hello within %.0f s",
+                         Seconds(options_.startup_timeout)));
   }
   // Silent workers, and workers past the time limit by their own account.
   for (WorkerId id : pool_->Expired(now)) {
@@ -313,6 +329,9 @@ void Session::OnTimers(base::Instant now) {
     std::string reason = absl::StrFormat(
         "no heartbeat for %.1f s", Seconds(options_.heartbeat * options_.liveness));
     if (w->slot) supervisor_->Kill(*w->slot, SIGSTOP);  // freeze its page
+    if (!w->slot && remote_) {
+      remote_->OnLost(*w, reason, dispatcher_.Unfinished(id), pool_->size() - 1);
+    }
     Loss loss = LossOf(*w, proto::TaskStatus::kCrashed, reason);
     if (w->slot) supervisor_->Kill(*w->slot, SIGKILL);
     LoseWorker(id, loss);
@@ -469,6 +488,11 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
   WorkerEntry* w = pool_->ByIdentity(port, identity);
   if (w == nullptr) {
     stats_.AddDropped(1);  // a worker we declared lost, or a stranger
+    if (port > 0 && remote_ && remote_->WasLost(identity)) {  // start afresh
+      (void)ports_[port]->Send(
+          {identity, proto::Codec::Encode(proto::Rejoin{"declared lost"})},
+          zmq::send_flags::dontwait);
+    }
     return;
   }
   pool_->Touch(*w, now);
@@ -482,6 +506,7 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
     (void)ports_[port]->Send(
         {identity, proto::Codec::Encode(proto::Shutdown{"fatal received"})});
     if (w->slot) supervisor_->RestartSoon(*w->slot, now);
+    else LoseWorker(w->id, Loss{});  // remote: it exits now, no strike
   } else if (const auto* hb = std::get_if<proto::Heartbeat>(&*message)) {
     w->last_heartbeat = *hb;
     const uint64_t limit_ms = static_cast<uint64_t>(
@@ -502,6 +527,10 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
 void Session::OnHello(size_t port, const std::string& identity,
                       const proto::Hello& hello, base::Instant now) {
   if (pool_->ByIdentity(port, identity) != nullptr) return;  // repeated
+  if (port > 0 && phase_ >= Phase::kStopping) {  // a remote worker, too late
+    (void)ports_[port]->Send({identity, proto::Codec::Encode(proto::Shutdown{"done"})});
+    return;
+  }
   if (identity != "T" + hello.worker_id) {
     stats_.AddDropped(1);
     return;
@@ -528,6 +557,7 @@ void Session::OnHello(size_t port, const std::string& identity,
   if (port == 0) slot = supervisor_->SlotOfPid(static_cast<pid_t>(hello.pid));
   WorkerEntry& w = pool_->Add(port, hello, slot, now);
   if (slot) supervisor_->Ready(*slot, now);
+  if (port > 0 && remote_) remote_->OnJoin(w);
   if (!kinds_) {
     absl::StatusOr<KindTable> table = KindTable::From(hello.kinds);
     if (!table.ok()) {

@@ -35,6 +35,7 @@
 #include "master/input/kind_table.h"
 #include "master/log_relay.h"
 #include "master/options.h"
+#include "master/remote_workers.h"
 #include "master/runtime_dir.h"
 #include "master/signal_fd.h"
 #include "master/stats.h"
@@ -110,6 +111,7 @@ class Session {
   std::unique_ptr<supervise::Supervisor> supervisor_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<LogRelay> relay_;
+  std::unique_ptr<RemoteWorkers> remote_;  // tcp port and launcher, if any
   Dispatcher dispatcher_;
   supervise::CrashLoopBreaker breaker_;
   Stats stats_;

@@ -1,38 +1,16 @@
 // File: master/signal_fd.h
 //
-// SignalFd turns SIGINT, SIGTERM, SIGQUIT and SIGCHLD into a readable file
-// descriptor, polled beside the sockets (s6's selfpipe, with signalfd). The
-// signals are blocked in the calling thread, so create it before any other
-// thread (ZeroMQ's) starts: threads inherit the mask. Children get an empty
-// mask back at exec (supervise/child_process.cc).
-//
-// Use from one thread.
+// The master's SignalFd is supervise::SignalFd (supervise/signal_fd.h),
+// shared with `worker --procs`, which supervises workers the same way.
 
 #ifndef TASKFARM_MASTER_SIGNAL_FD_H_
 #define TASKFARM_MASTER_SIGNAL_FD_H_
 
-#include <vector>
-
-#include "absl/status/statusor.h"
+#include "supervise/signal_fd.h"
 
 namespace taskfarm::master {
 
-class SignalFd {
- public:
-  static absl::StatusOr<SignalFd> Create();
-  SignalFd(SignalFd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  SignalFd& operator=(SignalFd&&) = delete;
-  SignalFd(const SignalFd&) = delete;
-  ~SignalFd();
-
-  int fd() const { return fd_; }
-  // Every signal waiting (non-blocking); empty if none.
-  std::vector<int> Read();
-
- private:
-  explicit SignalFd(int fd) : fd_(fd) {}
-  int fd_;
-};
+using SignalFd = supervise::SignalFd;
 
 }  // namespace taskfarm::master
 

@@ -40,6 +40,7 @@ auto Fields(Ack& m) { return std::tie(m.seq); }
 auto Fields(Progress& m) {
   return std::tie(m.total, m.done, m.failed, m.workers, m.elapsed_ms);
 }
+auto Fields(Rejoin& m) { return std::tie(m.reason); }
 auto Fields(TaskKind& m) { return std::tie(m.name, m.signature, m.doc); }
 
 // Message index in the variant <-> wire type.
@@ -50,6 +51,7 @@ constexpr MessageType kTypes[] = {
     MessageType::kShutdown,    MessageType::kLoggerHello,
     MessageType::kLoggerWelcome, MessageType::kLog,
     MessageType::kAck,         MessageType::kProgress,
+    MessageType::kRejoin,
 };
 static_assert(std::size(kTypes) == std::variant_size_v<Message>);
 

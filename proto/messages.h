@@ -7,7 +7,8 @@
 // routing frames in front; proto knows nothing about them.
 //
 //   worker -> master : Hello, Results(+records body), Fatal, Heartbeat
-//   master -> worker : Welcome, Tasks(+tasks body), Shutdown, Heartbeat
+//   master -> worker : Welcome, Tasks(+tasks body), Shutdown, Heartbeat,
+//                      Rejoin
 //   master -> logger : LoggerWelcome, Log(+records body), Progress, Shutdown
 //   logger -> master : LoggerHello, Ack
 //
@@ -41,6 +42,7 @@ enum class MessageType : uint8_t {
   kLog = 10,
   kAck = 11,
   kProgress = 12,
+  kRejoin = 13,
 };
 
 // How one task ended. Every task is reported exactly once with one of these.
@@ -186,9 +188,18 @@ struct Progress {
   friend bool operator==(const Progress&, const Progress&) = default;
 };
 
+// Master -> a remote worker it does not know (it was declared lost, or the
+// master restarted): forget every task held, say hello again with a new
+// worker id. Whatever the old identity still sends is dropped.
+struct Rejoin {
+  std::string reason;
+
+  friend bool operator==(const Rejoin&, const Rejoin&) = default;
+};
+
 using Message = std::variant<Hello, Welcome, Tasks, Results, Fatal, Heartbeat,
                              Shutdown, LoggerHello, LoggerWelcome, Log, Ack,
-                             Progress>;
+                             Progress, Rejoin>;
 
 }  // namespace taskfarm::proto
 

@@ -98,9 +98,8 @@ std::vector<Death> Supervisor::Reap(base::Instant now) {
     if (now - s.started >= policy_.stable_uptime) s.quick_deaths = 0;
     ++s.quick_deaths;
     deaths.push_back(d);
-    const bool stopping = s.state == ChildState::kStopping;
-    Transition(i, giving_up_ && !stopping ? ChildEvent::kGiveUp : ChildEvent::kExited,
-               now);
+    // After GiveUp every exit is final, stopped or not.
+    Transition(i, giving_up_ ? ChildEvent::kGiveUp : ChildEvent::kExited, now);
   }
   return deaths;
 }

@@ -85,6 +85,8 @@ std::vector<Sample> Samples() {
                                         .failed = kU64Max - 2,
                                         .workers = kU32Max,
                                         .elapsed_ms = kU64Max}},
+      {MessageType::kRejoin,
+       Rejoin{.reason = std::string("lost: silent for 3s\0\xff", 22)}},
   };
 }
 
@@ -213,7 +215,7 @@ TEST(Codec, RejectsWrongProtocolVersion) {
 
 TEST(Codec, RejectsUnknownType) {
   ExpectAllRejected({{"type 0", Pack(kV, 0u, 7u)},
-                     {"type 13", Pack(kV, 13u, 7u)},
+                     {"type 14", Pack(kV, 14u, 7u)},
                      {"type 127", Pack(kV, 127u, 7u)},
                      {"type 255", Pack(kV, 255u, 7u)},
                      {"type 256 (past uint8)", Pack(kV, 256u + 11u, 7u)},

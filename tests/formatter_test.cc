@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "journal/format.h"
 #include "journal/scan.h"
+#include "master/input/tokenizer.h"
 #include "nlohmann/json.hpp"
 #include "proto/batch.h"
 #include "tests/testutil/files.h"
@@ -314,9 +315,19 @@ TEST(CsvFormatter, FieldsRoundTripThroughAnRfc4180Reader) {
   for (size_t i = 0; i < NastyResults().size(); ++i) {
     const std::string& s = NastyResults()[i];
     SCOPED_TRACE(testing::PrintToString(s));
+    ASSERT_EQ(rows[i + 1].size(), 8u);
     EXPECT_EQ(rows[i + 1],
-              (std::vector<std::string>{absl::StrCat(i), s, s, "error", s,
-                                        "4711", "1", "3"}));
+              (std::vector<std::string>{absl::StrCat(i), s, rows[i + 1][2],
+                                        "error", s, "4711", "1", "3"}));
+    // The args column is written in the task language: it reads back as
+    // the one word it was.
+    master::Tokenizer tokenizer;
+    ASSERT_TRUE(tokenizer.Tokenize(rows[i + 1][2]).ok()) << rows[i + 1][2];
+    std::vector<std::string> words;
+    for (const master::Word& w : tokenizer.words()) {
+      words.emplace_back(w.text);
+    }
+    EXPECT_EQ(words, std::vector<std::string>{s});
   }
 }
 

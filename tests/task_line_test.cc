@@ -127,7 +127,7 @@ TEST_F(TaskLineTest, ReportsErrorsAsAUserReadsThem) {
   const absl::StatusCode kBad = absl::StatusCode::kInvalidArgument;
   const Case cases[] = {
       {"fib x", kBad, "fib expects 1 integer argument, got \"x\""},
-      {"fib", kBad, "fib expects 1 integer argument, got 0"},
+      {"fib", kBad, "fib expects 1 integer argument, got none"},
       {"fib 1 2", kBad, "fib expects 1 integer argument, got 2"},
       {"fib 1.5", kBad, "fib expects 1 integer argument, got \"1.5\""},
       {"fib 99999999999999999999", kBad,
@@ -140,7 +140,7 @@ TEST_F(TaskLineTest, ReportsErrorsAsAUserReadsThem) {
       {"scale x", kBad, "scale expects 1 number argument, got \"x\""},
       {"scale 1..3", kBad, "scale expects 1 number argument, got \"1..3\""},
       {"hang 1", kBad, "hang expects no arguments, got 1"},
-      {"exec", kBad, "exec expects at least 1 argument (str str...), got 0"},
+      {"exec", kBad, "exec expects at least 1 argument (str str...), got none"},
       {"fibmod 1", kBad, "fibmod expects 2 arguments (int int), got 1"},
       {"fibmod 1 x", kBad,
        "fibmod argument 2 (int): expected an integer, got \"x\""},

@@ -1,6 +1,8 @@
 // Tests of the sha256 and sha256file task kinds against the FIPS 180-2 test
 // vectors, and of sha256file's streaming and errors.
 
+#include <sys/stat.h>
+
 #include <string>
 
 #include "absl/status/status.h"
@@ -47,13 +49,16 @@ TEST(Sha256, HashesEveryByteIncludingNul) {
 
 TEST(Sha256File, MatchesTestVectors) {
   // A million bytes spans many read chunks, with a partial one at the end.
-  WriteFile(TempPath("empty"), "");
-  WriteFile(TempPath("abc"), "abc");
-  WriteFile(TempPath("million"), std::string(1000000, 'a'));
+  const std::string empty = TempPath("empty");
+  const std::string abc = TempPath("abc");
+  const std::string million = TempPath("million");
+  WriteFile(empty, "");
+  WriteFile(abc, "abc");
+  WriteFile(million, std::string(1000000, 'a'));
   ExpectResults("sha256file", {
-                                  {{TempPath("empty")}, kEmptyDigest},
-                                  {{TempPath("abc")}, kAbcDigest},
-                                  {{TempPath("million")}, kMillionADigest},
+                                  {{empty}, kEmptyDigest},
+                                  {{abc}, kAbcDigest},
+                                  {{million}, kMillionADigest},
                               });
 }
 
@@ -64,7 +69,8 @@ TEST(Sha256File, MissingFileNamesPathAndReason) {
 }
 
 TEST(Sha256File, DirectoryIsAnError) {
-  const std::string dir = TempPath("");
+  const std::string dir = TempPath("dir");
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
   ExpectError("sha256file", {dir}, absl::StatusCode::kFailedPrecondition,
               "sha256file: " + dir + ": Is a directory");
 }

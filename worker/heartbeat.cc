@@ -36,7 +36,7 @@ int64_t NowMs() {
 
 HeartbeatThread::HeartbeatThread(zmq::context_t& context, std::string endpoint,
                                  std::string worker_id, proto::RunState* state,
-                                 std::function<void(zmq::socket_t&)> configure)
+                                 std::function<absl::Status(zmq::socket_t&)> configure)
     : context_(context),
       endpoint_(std::move(endpoint)),
       worker_id_(std::move(worker_id)),
@@ -80,14 +80,17 @@ void HeartbeatThread::Stop() {
 void HeartbeatThread::Loop() {
   proto::Transport socket(context_, zmq::socket_type::dealer);
   socket.socket().set(zmq::sockopt::routing_id, "H" + worker_id_);
-  if (configure_) configure_(socket.socket());
-  if (absl::Status s = socket.Connect(endpoint_); !s.ok()) {
+  absl::Status s = configure_ ? configure_(socket.socket()) : absl::OkStatus();
+  if (s.ok()) s = socket.Connect(endpoint_);
+  if (!s.ok()) {
     std::fprintf(stderr, "worker: heartbeat: %s\n",
                  std::string(s.message()).c_str());
     master_lost_.store(true);
     return;
   }
-  int64_t next_beat = 0;
+  // The first beat waits an interval: the hello, on the other socket, gets
+  // there first (a heartbeat from a worker not yet known is dropped).
+  int64_t next_beat = NowMs() + interval_ms_.load();
   while (!stop_.load()) {
     const int64_t now = NowMs();
     const int64_t interval = interval_ms_.load();
@@ -128,14 +131,18 @@ void HeartbeatThread::Loop() {
     (void)proto::Poll(absl::MakeSpan(items),
                       std::chrono::milliseconds(std::max<int64_t>(wait, 0)));
     if (items[0].revents & ZMQ_POLLIN) {
-      // Anything from the master proves it is alive; the content is only a
-      // Heartbeat today.
+      // Anything from the master proves it is alive; the content is a
+      // Heartbeat, or a Rejoin when the master does not know us.
       while (true) {
         absl::StatusOr<std::optional<proto::Parts>> in =
             socket.Recv(4, zmq::recv_flags::dontwait);
         if (!in.ok() || !in->has_value()) break;
         master_seen_ms_.store(NowMs());
         master_lost_.store(false);
+        heard_.store(true);
+        absl::StatusOr<proto::MessageType> type =
+            proto::Codec::PeekType(proto::View((**in)[0]));
+        if (type.ok() && *type == proto::MessageType::kRejoin) rejoin_.store(true);
       }
     }
   }

@@ -5,7 +5,8 @@
 // every interval, saying which task runs and for how long. It also
 //  - notices the master's heartbeats, and flags the master as lost when none
 //    came for liveness intervals (the main thread then gives up or
-//    reconnects);
+//    reconnects); a Rejoin from the master (it forgot this worker) is
+//    flagged too;
 //  - enforces the per-task time limit: a task past it is reported with a
 //    Fatal{kTimeout} and the worker exits (the master replaces it).
 // If the process is stopped (SIGSTOP) or wedged, the heartbeats stop too and
@@ -39,12 +40,13 @@ class HeartbeatThread {
   // heartbeat socket before it connects.
   HeartbeatThread(zmq::context_t& context, std::string endpoint,
                   std::string worker_id, proto::RunState* state,
-                  std::function<void(zmq::socket_t&)> configure);
+                  std::function<absl::Status(zmq::socket_t&)> configure);
   HeartbeatThread(const HeartbeatThread&) = delete;
   HeartbeatThread& operator=(const HeartbeatThread&) = delete;
   ~HeartbeatThread();  // Stop()
 
-  // Starts the thread; heartbeats begin at once with the default interval.
+  // Starts the thread; the first heartbeat goes out after one (default)
+  // interval, so that the hello gets there first.
   absl::Status Start();
 
   // Settings from the master's Welcome.
@@ -55,6 +57,10 @@ class HeartbeatThread {
   bool master_lost() const { return master_lost_.load(); }
   // Milliseconds since the master was last heard (or since Start).
   int64_t ms_since_master() const;
+  // Whether the master was heard at all since Start.
+  bool heard() const { return heard_.load(); }
+  // Whether the master said Rejoin: it does not know this worker id.
+  bool rejoin_requested() const { return rejoin_.load(); }
 
   void Stop();
 
@@ -65,12 +71,14 @@ class HeartbeatThread {
   std::string endpoint_;
   std::string worker_id_;
   proto::RunState* state_;
-  std::function<void(zmq::socket_t&)> configure_;
+  std::function<absl::Status(zmq::socket_t&)> configure_;
 
   std::atomic<int64_t> interval_ms_{1000};
   std::atomic<uint32_t> liveness_{3};
   std::atomic<uint64_t> timeout_ms_{0};
   std::atomic<bool> master_lost_{false};
+  std::atomic<bool> heard_{false};
+  std::atomic<bool> rejoin_{false};
   std::atomic<int64_t> master_seen_ms_{0};
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // eventfd: Stop() wakes the thread's poll

@@ -1,17 +1,22 @@
 // The taskfarm worker: one compute process. The master starts it (local
 // workers, over ipc://); on other machines users start it with
-// --connect=tcp://... to join a master. It runs every task kind linked into
-// the binary: link //worker:main with your own task library to make a
-// worker with your own kinds (see examples/custom_tasks).
+// --connect=tcp://... to join a master, and then it runs --procs worker
+// processes (default: one per CPU) under a local supervisor. It runs every
+// task kind linked into the binary: link //worker:main with your own task
+// library to make a worker with your own kinds (see examples/custom_tasks).
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/time.h"
 #include "base/version.h"
 #include "tasks/registry.h"
+#include "worker/connection.h"
+#include "worker/procs.h"
 #include "worker/worker.h"
 
 ABSL_FLAG(std::string, connect, "",
@@ -19,18 +24,56 @@ ABSL_FLAG(std::string, connect, "",
           "tcp://host:5555");
 ABSL_FLAG(std::string, state_file, "",
           "(set by a local master) where to publish the running task");
+ABSL_FLAG(std::string, keys, "",
+          "tcp: directory with master.public and worker.secret (made by "
+          "`master --keygen=DIR`)");
+ABSL_FLAG(std::string, master_key, "", "tcp: the master's public key file");
+ABSL_FLAG(std::string, key, "", "tcp: this worker's secret key file");
+ABSL_FLAG(bool, insecure, false,
+          "tcp without CURVE: unencrypted, unauthenticated; trusted networks "
+          "only");
+ABSL_FLAG(int, procs, -1,
+          "worker processes to run on this host under a local supervisor "
+          "(default for tcp: one per CPU this process may use; 0: run one "
+          "worker in this process)");
+ABSL_FLAG(absl::Duration, master_timeout, absl::Seconds(60),
+          "tcp: how long to keep trying to reach a silent master before "
+          "exiting 75");
 ABSL_FLAG(bool, list_tasks, false,
           "print the task kinds this worker can run, and exit");
 ABSL_FLAG(bool, version, false, "print the version and exit");
+
+namespace {
+
+// Flag names may be written with dashes, as the master's may:
+// --master-timeout is --master_timeout.
+std::vector<char*> Underscored(int argc, char** argv, std::vector<std::string>* store) {
+  store->assign(argv, argv + argc);
+  for (std::string& arg : *store) {
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) != 0) continue;
+    for (size_t i = 2; i < arg.size() && arg[i] != '='; ++i) {
+      if (arg[i] == '-') arg[i] = '_';
+    }
+  }
+  std::vector<char*> args;
+  for (std::string& arg : *store) args.push_back(arg.data());
+  return args;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "taskfarm worker: runs tasks for a taskfarm master.\n"
       "  worker --connect=ENDPOINT\n"
-      "Exit codes: 0 shut down by the master, 2 usage, 70 a task threw,\n"
-      "71 a task ran out of memory, 72 a task ran past --timeout,\n"
-      "75 the master went silent.");
-  absl::ParseCommandLine(argc, argv);
+      "  worker --connect=tcp://HOST:PORT --keys=DIR [--procs=K]\n"
+      "Exit codes: 0 shut down by the master, 2 usage, 3 crash loop (--procs),\n"
+      "70 a task threw, 71 a task ran out of memory, 72 a task ran past\n"
+      "--timeout, 75 the master went silent, 77 the master refused our key.");
+  std::vector<std::string> store;
+  std::vector<char*> args = Underscored(argc, argv, &store);
+  absl::ParseCommandLine(argc, args.data());
   if (absl::GetFlag(FLAGS_version)) {
     std::printf("taskfarm worker %s\n", taskfarm::base::kVersion);
     return 0;
@@ -42,12 +85,29 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  std::string endpoint = absl::GetFlag(FLAGS_connect);
-  if (endpoint.empty()) {
+  taskfarm::worker::ConnectionFlags flags{
+      .endpoint = absl::GetFlag(FLAGS_connect),
+      .keys_dir = absl::GetFlag(FLAGS_keys),
+      .master_key_file = absl::GetFlag(FLAGS_master_key),
+      .key_file = absl::GetFlag(FLAGS_key),
+      .insecure = absl::GetFlag(FLAGS_insecure),
+      .master_timeout = absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_master_timeout))};
+  if (flags.endpoint.empty()) {
     std::fprintf(stderr, "worker: --connect=ENDPOINT is required\n");
     return taskfarm::worker::kExitUsage;
   }
-  taskfarm::worker::WorkerOptions options{
-      .endpoint = endpoint, .state_file = absl::GetFlag(FLAGS_state_file)};
+  taskfarm::worker::WorkerOptions options{.state_file = absl::GetFlag(FLAGS_state_file)};
+  if (absl::Status s = taskfarm::worker::ConfigureConnection(flags, &options);
+      !s.ok()) {
+    std::fprintf(stderr, "worker: %s\n", std::string(s.message()).c_str());
+    return taskfarm::worker::kExitUsage;
+  }
+  int procs = absl::GetFlag(FLAGS_procs);
+  if (procs < 0) {
+    procs = taskfarm::worker::IsTcp(flags.endpoint) ? taskfarm::worker::DefaultProcs() : 0;
+  }
+  if (procs > 0) {
+    return taskfarm::worker::RunProcs(taskfarm::worker::ChildArgv(flags), procs);
+  }
   return taskfarm::worker::Worker(options).Run();
 }

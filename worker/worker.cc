@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "proto/batch.h"
 #include "proto/codec.h"
 #include "proto/run_state.h"
+#include "proto/socket_monitor.h"
 #include "proto/transport.h"
 #include "tasks/registry.h"
 #include "worker/heartbeat.h"
@@ -90,17 +92,14 @@ int ReportFatal(proto::Transport& socket, const proto::Fatal& fatal) {
 
 Worker::Worker(WorkerOptions options) : options_(std::move(options)) {}
 
+struct Worker::Outcome {
+  bool reconnect = false;  // else exit with `code`
+  int code = kExitOk;
+  bool welcomed = false;   // the connection had been welcomed
+};
+
 int Worker::Run() {
-  const std::string id = RandomId();
   zmq::context_t context(1);
-  proto::Transport socket(context, zmq::socket_type::dealer);
-  socket.socket().set(zmq::sockopt::routing_id, "T" + id);
-  socket.socket().set(zmq::sockopt::rcvhwm, 0);
-  if (options_.configure) options_.configure(socket.socket());
-  if (absl::Status s = socket.Connect(options_.endpoint); !s.ok()) {
-    std::fprintf(stderr, "worker: %s\n", std::string(s.message()).c_str());
-    return kExitUsage;
-  }
   // The running task is published in a page shared with a local master,
   // which reads it if this process dies; else in ordinary memory.
   std::optional<base::SharedPage> page;
@@ -116,11 +115,55 @@ int Worker::Run() {
     page.emplace(*std::move(mapped));
     state = new (page->data()) proto::RunState;
   }
+  last_heard_ = base::Now();
+  for (int attempt = 0;;) {
+    Outcome outcome = Serve(context, state, attempt);
+    if (!outcome.reconnect) return outcome.code;
+    attempt = outcome.welcomed ? 0 : attempt + 1;
+    const double silent = std::chrono::duration<double>(base::Now() - last_heard_).count();
+    if (base::Now() - last_heard_ >= options_.master_timeout) {
+      std::fprintf(stderr,
+                   "worker %d: no answer from the master at %s for %.0f s "
+                   "(--master-timeout)%s; giving up\n",
+                   getpid(), options_.endpoint.c_str(), silent,
+                   handshake_failures_ == 0
+                       ? ""
+                       : absl::StrCat(": ", handshake_failures_,
+                                      " CURVE handshakes failed; is the "
+                                      "master's public key right?").c_str());
+      return kExitMasterLost;
+    }
+  }
+}
+
+Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
+                              int attempt) {
+  const std::string id = RandomId();
+  proto::Transport socket(context, zmq::socket_type::dealer);
+  socket.socket().set(zmq::sockopt::routing_id, "T" + id);
+  socket.socket().set(zmq::sockopt::rcvhwm, 0);
+  absl::Status configured =
+      options_.configure ? options_.configure(socket.socket()) : absl::OkStatus();
+  // A refused key shows only in the socket monitor (proto/socket_monitor.h).
+  std::optional<proto::SocketMonitor> monitor;
+  if (configured.ok() && options_.watch_handshake) {
+    absl::StatusOr<proto::SocketMonitor> m = proto::SocketMonitor::Attach(
+        context, socket.socket(),
+        ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+            ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
+    if (m.ok()) monitor.emplace(*std::move(m));
+    else configured = m.status();
+  }
+  if (configured.ok()) configured = socket.Connect(options_.endpoint);
+  if (!configured.ok()) {
+    std::fprintf(stderr, "worker: %s\n", std::string(configured.message()).c_str());
+    return {false, kExitUsage};
+  }
   HeartbeatThread heartbeat(context, options_.endpoint, id, state,
                             options_.configure);
   if (absl::Status s = heartbeat.Start(); !s.ok()) {
     std::fprintf(stderr, "worker: %s\n", std::string(s.message()).c_str());
-    return kExitUsage;
+    return {false, kExitUsage};
   }
 
   proto::Hello hello{.worker_id = id,
@@ -139,9 +182,35 @@ int Worker::Run() {
   proto::TaskBatchReader batch;
   std::deque<proto::Parts> queue;
   bool welcomed = false;
+  // A remote worker waits longer at each attempt (within what is left of
+  // --master-timeout); a local one, once.
+  int64_t answer_timeout_ms = options_.hello_timeout.count();
+  if (options_.reconnect) {
+    const int64_t left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             last_heard_ + options_.master_timeout - base::Now())
+                             .count();
+    answer_timeout_ms = std::clamp<int64_t>(int64_t{2000} << std::min(attempt, 2),
+                                            0, std::max<int64_t>(left, 500));
+  }
+  auto lost = [&](const char* why) -> Outcome {
+    if (heartbeat.heard()) {
+      last_heard_ = std::max(last_heard_, base::Now() - std::chrono::milliseconds(
+                                                            heartbeat.ms_since_master()));
+    }
+    if (options_.reconnect) {
+      if (welcomed) {
+        std::fprintf(stderr, "worker %d: %s; joining again\n", getpid(), why);
+      }
+      return {true, kExitMasterLost, welcomed};
+    }
+    std::fprintf(stderr, "worker %d: %s; exiting\n", getpid(), why);
+    return {false, kExitMasterLost};
+  };
 
-  // Takes every message waiting into `queue`; says whether a Shutdown is
-  // among them. A shutdown lets the running task finish, not the batch.
+  // Takes every message waiting into `queue`; says whether a Shutdown or a
+  // Rejoin is among them. Either lets the running task finish, not the
+  // batch.
+  enum class Waiting { kNothing, kShutdown, kRejoin };
   auto take_waiting = [&]() {
     for (;;) {
       absl::StatusOr<std::optional<proto::Parts>> in =
@@ -152,34 +221,60 @@ int Worker::Run() {
         continue;
       }
       if (!in->has_value()) break;
+      last_heard_ = base::Now();
       queue.push_back(std::move(**in));
     }
     for (const proto::Parts& parts : queue) {
       absl::StatusOr<proto::MessageType> type =
           proto::Codec::PeekType(proto::View(parts[0]));
-      if (type.ok() && *type == proto::MessageType::kShutdown) return true;
+      if (type.ok() && *type == proto::MessageType::kShutdown) return Waiting::kShutdown;
+      if (type.ok() && *type == proto::MessageType::kRejoin) return Waiting::kRejoin;
     }
-    return false;
+    return Waiting::kNothing;
   };
+  auto stop_requested = [&]() { return take_waiting() != Waiting::kNothing; };
 
   for (;;) {
     if (queue.empty()) {
-      zmq::pollitem_t item{socket.socket().handle(), 0, ZMQ_POLLIN, 0};
-      (void)proto::Poll(absl::MakeSpan(&item, 1), kIdlePoll);
-      if (!welcomed &&
-          heartbeat.ms_since_master() > options_.hello_timeout.count()) {
-        std::fprintf(stderr, "worker %d: no answer from the master at %s\n",
-                     getpid(), options_.endpoint.c_str());
-        return kExitMasterLost;
+      std::vector<zmq::pollitem_t> items = {
+          {socket.socket().handle(), 0, ZMQ_POLLIN, 0}};
+      if (monitor) items.push_back({monitor->socket().handle(), 0, ZMQ_POLLIN, 0});
+      (void)proto::Poll(absl::MakeSpan(items), kIdlePoll);
+      if (monitor) {
+        for (const proto::SocketMonitor::Event& e : monitor->Drain()) {
+          if (e.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            std::fprintf(stderr,
+                         "worker %d: the master at %s refused this worker's "
+                         "key (CURVE, status %u): its public key is not in the "
+                         "master's allow-list\n",
+                         getpid(), options_.endpoint.c_str(), e.value);
+            return {false, kExitRefused};
+          }
+          ++handshake_failures_;
+        }
       }
-      if (welcomed && heartbeat.master_lost()) {
-        std::fprintf(stderr, "worker %d: the master went silent; exiting\n",
-                     getpid());
-        return kExitMasterLost;
+      if (heartbeat.rejoin_requested()) {
+        return lost("the master no longer knows this worker (declared lost)");
       }
+      if (!welcomed && heartbeat.ms_since_master() > answer_timeout_ms) {
+        if (!options_.reconnect) {
+          std::fprintf(stderr, "worker %d: no answer from the master at %s\n",
+                       getpid(), options_.endpoint.c_str());
+          return {false, kExitMasterLost};
+        }
+        return lost("no answer from the master");
+      }
+      if (welcomed && heartbeat.master_lost()) return lost("the master went silent");
     }
     // Take everything waiting, so a Shutdown behind queued batches counts.
-    if (take_waiting()) return kExitOk;
+    switch (take_waiting()) {
+      case Waiting::kShutdown:
+        return {false, kExitOk};
+      case Waiting::kRejoin:
+        return lost("the master no longer knows this worker (declared lost)");
+      case Waiting::kNothing:
+        break;
+    }
     if (queue.empty()) continue;
     proto::Parts parts = std::move(queue.front());
     queue.pop_front();
@@ -196,7 +291,8 @@ int Worker::Run() {
       heartbeat.Configure(std::chrono::milliseconds(welcome->heartbeat_ms),
                           welcome->liveness, welcome->timeout_ms);
       runner.set_env(tasks::Env{.results_dir = welcome->results_dir});
-      LimitMemory(welcome->max_memory_mb);
+      if (!memory_limited_) LimitMemory(welcome->max_memory_mb);
+      memory_limited_ = true;
     } else if (const auto* tasks = std::get_if<proto::Tasks>(&*message)) {
       absl::Status s = parts.size() == 2
                            ? batch.Open(proto::View(parts[1]))
@@ -208,9 +304,9 @@ int Worker::Run() {
         continue;
       }
       if (std::optional<proto::Fatal> fatal =
-              runner.Run(tasks->batch_id, batch, &sink, take_waiting)) {
+              runner.Run(tasks->batch_id, batch, &sink, stop_requested)) {
         heartbeat.Stop();
-        return ReportFatal(socket, *fatal);
+        return {false, ReportFatal(socket, *fatal)};
       }
     }
   }

@@ -9,6 +9,14 @@
 // it at once. Between batches it looks ahead in its queue, so a Shutdown
 // is honoured without running the batches queued behind it.
 //
+// A remote worker (options.reconnect) outlives its connection: when the
+// master goes silent, or answers Rejoin (it declared this worker lost), it
+// drops what it holds and joins again with new sockets and a new worker id,
+// each attempt waiting longer (2 s, 4 s, then 8 s) for an answer, until the
+// master has been silent for master_timeout; then it exits kExitMasterLost.
+// With watch_handshake it also watches the CURVE handshake: a master that
+// refuses its key ends it at once with kExitRefused.
+//
 // Example:
 //   WorkerOptions options{.endpoint = "ipc:///run/taskfarm.x/work"};
 //   return Worker(options).Run();  // an exit code, see below
@@ -24,6 +32,9 @@
 
 #include <zmq.hpp>
 
+#include "absl/status/status.h"
+#include "proto/run_state.h"
+
 namespace taskfarm::worker {
 
 // Exit codes of a worker process.
@@ -33,17 +44,24 @@ inline constexpr int kExitTaskException = 70;  // a task threw
 inline constexpr int kExitOutOfMemory = 71;    // a task hit --max-memory
 // kExitTimeout (72) is in heartbeat.h.
 inline constexpr int kExitMasterLost = 75;     // the master went silent
+inline constexpr int kExitRefused = 77;        // the master refused our key
 
 struct WorkerOptions {
   std::string endpoint;  // the master's task socket
   // Applies security options to each socket before it connects.
-  std::function<void(zmq::socket_t&)> configure;
+  std::function<absl::Status(zmq::socket_t&)> configure;
   // A file shared with a local master (base/shared_page.h) to publish the
   // running task in; "" for none (remote workers).
   std::string state_file;
   // How long to wait for the master's Welcome while the master says
   // nothing at all (it heartbeats workers it has heard from).
   std::chrono::milliseconds hello_timeout{10000};
+  // Remote workers: reconnect (see above) instead of exiting when the master
+  // goes silent, until it has been silent this long.
+  bool reconnect = false;
+  std::chrono::milliseconds master_timeout{60000};
+  // Watch the CURVE handshake (tcp with keys).
+  bool watch_handshake = false;
 };
 
 class Worker {
@@ -57,7 +75,14 @@ class Worker {
   int Run();
 
  private:
+  struct Outcome;
+  // One connection: new sockets and worker id, hello, then serve.
+  Outcome Serve(zmq::context_t& context, proto::RunState* state, int attempt);
+
   WorkerOptions options_;
+  std::chrono::steady_clock::time_point last_heard_;  // from the master
+  int handshake_failures_ = 0;
+  bool memory_limited_ = false;
 };
 
 }  // namespace taskfarm::worker

@@ -1,4 +1,4 @@
-#include "master/signal_fd.h"
+#include "supervise/signal_fd.h"
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace taskfarm::master {
+namespace taskfarm::supervise {
 
 absl::StatusOr<SignalFd> SignalFd::Create() {
   sigset_t mask;
@@ -40,4 +40,4 @@ std::vector<int> SignalFd::Read() {
   return signals;
 }
 
-}  // namespace taskfarm::master
+}  // namespace taskfarm::supervise

@@ -1,0 +1,229 @@
+#include "master/remote_workers.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "master/slurm_launcher.h"
+#include "proto/curve.h"
+
+namespace taskfarm::master {
+namespace {
+
+constexpr char kZapDomain[] = "taskfarm";
+constexpr size_t kIdsShown = 20;
+constexpr size_t kMaxLostRemembered = 1 << 20;
+
+void Log(const std::string& line) {
+  std::fprintf(stderr, "taskfarm: %s\n", line.c_str());
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+  return name;
+}
+
+// "tcp://HOST:PORT" -> HOST, PORT.
+std::pair<std::string, std::string> SplitEndpoint(const std::string& endpoint) {
+  std::string rest = endpoint.substr(endpoint.find("//") + 2);
+  size_t colon = rest.rfind(':');
+  return {rest.substr(0, colon), rest.substr(colon + 1)};
+}
+
+// The address workers dial: --advertise, else the bound address, else (for a
+// wildcard) this host's name.
+std::string Advertised(const RemoteOptions& o, const std::string& bound) {
+  auto [host, port] = SplitEndpoint(bound);
+  if (!o.advertise.empty()) {
+    host = o.advertise;
+  } else if (host == "0.0.0.0" || host == "*" || host == "[::]" || host == "::") {
+    host = HostName();
+  }
+  return absl::StrCat("tcp://", host, ":", port);
+}
+
+std::string FindOnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
+    std::string candidate = absl::StrCat(dir.empty() ? "." : dir, "/", name);
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RemoteWorkers>> RemoteWorkers::Open(
+    zmq::context_t& context, const FarmOptions& options) {
+  std::unique_ptr<RemoteWorkers> r(new RemoteWorkers(options));
+  const RemoteOptions& o = options.remote;
+  r->port_ = std::make_unique<proto::Transport>(context, zmq::socket_type::router);
+  zmq::socket_t& socket = r->port_->socket();
+  socket.set(zmq::sockopt::router_mandatory, true);
+  socket.set(zmq::sockopt::sndhwm, 0);
+  socket.set(zmq::sockopt::rcvhwm, 0);
+  // The Shutdown to the last remote workers must leave before we exit.
+  socket.set(zmq::sockopt::linger, 1000);
+  const auto heartbeat =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.heartbeat);
+  if (absl::Status s = proto::ApplyTcpLiveness(socket, heartbeat,
+                                               heartbeat * options.liveness,
+                                               std::chrono::milliseconds(1000));
+      !s.ok()) {
+    return s;
+  }
+  if (!o.insecure) {
+    if (absl::Status s = r->Secure(context); !s.ok()) return s;
+  }
+  // libzmq spells "any free port" as *.
+  std::string bind = o.listen;
+  if (bind.size() > 2 && bind.substr(bind.size() - 2) == ":0") {
+    bind = bind.substr(0, bind.size() - 1) + "*";
+  }
+  if (absl::Status s = r->port_->Bind(bind); !s.ok()) return s;
+  r->endpoint_ = Advertised(o, r->port_->LastEndpoint());
+  if (o.insecure) {
+    Log(absl::StrCat(
+        "WARNING: --insecure: remote workers join ", r->port_->LastEndpoint(),
+        " over plain tcp, WITHOUT authentication or encryption: anyone who "
+        "can reach it can take tasks and send back results"));
+  }
+  Log(absl::StrCat("remote workers join at ", r->endpoint_,
+                   o.insecure ? " (insecure)" : " (CURVE)"));
+  if (o.launcher == "slurm") {
+    if (absl::Status s = r->Launch(); !s.ok()) return s;
+  }
+  return r;
+}
+
+absl::Status RemoteWorkers::Secure(zmq::context_t& context) {
+  const RemoteOptions& o = options_.remote;
+  std::string secret;
+  proto::AllowList allow;
+  if (!o.keys_dir.empty()) {
+    absl::StatusOr<std::string> key =
+        proto::ReadKeyFile(absl::StrCat(o.keys_dir, "/master.secret"), true);
+    if (!key.ok()) return key.status();
+    secret = *key;
+    absl::StatusOr<proto::AllowList> list = proto::AllowList::Load(
+        o.allow.empty() ? absl::StrCat(o.keys_dir, "/authorized_workers") : o.allow);
+    if (!list.ok()) return list.status();
+    allow = *std::move(list);
+  } else {
+    // Keys for this run only, handed to the workers by the launcher.
+    absl::StatusOr<proto::CurveKeyPair> master = proto::NewCurveKeyPair();
+    if (!master.ok()) return master.status();
+    absl::StatusOr<proto::CurveKeyPair> worker = proto::NewCurveKeyPair();
+    if (!worker.ok()) return worker.status();
+    secret = master->secret_key;
+    master_public_ = master->public_key;
+    launch_keys_ = *worker;
+    allow.Add(worker->public_key, "launched");
+    allow.set_source("the keys made for this run");
+  }
+  if (allow.size() == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        allow.source(), ": no worker public key in it: no worker could join"));
+  }
+  absl::StatusOr<std::unique_ptr<proto::ZapServer>> zap =
+      proto::ZapServer::Start(context, std::move(allow), &port_->socket(), Log);
+  if (!zap.ok()) return zap.status();
+  zap_ = *std::move(zap);
+  return proto::ApplyCurveServer(port_->socket(), secret, kZapDomain);
+}
+
+absl::Status RemoteWorkers::Launch() {
+  const RemoteOptions& o = options_.remote;
+  std::string srun = FindOnPath("srun");
+  if (srun.empty()) {
+    return absl::UnavailableError(
+        "--launcher=slurm: srun is not on PATH (install Slurm's client, or "
+        "run the master where Slurm is)");
+  }
+  LaunchKeys keys{o.keys_dir, master_public_,
+                  launch_keys_ ? launch_keys_->secret_key : ""};
+  SrunCommand command = SrunWorkers(o, options_.worker_bin, endpoint_, keys);
+  Log(absl::StrCat("starting workers on ", o.nodes, " node(s): ",
+                   absl::StrJoin(command.argv, " ")));
+  command.argv[0] = srun;
+  supervise::SpawnOptions spawn;
+  // srun ends the job step on SIGTERM; SIGKILL would leave it behind.
+  spawn.parent_death_signal = SIGTERM;
+  spawn.env = command.env;
+  spawn.stop_grace = std::chrono::seconds(10);
+  absl::StatusOr<supervise::ChildProcess> child =
+      supervise::ChildProcess::Spawn(command.argv, spawn);
+  if (!child.ok()) return absl::UnavailableError(child.status().message());
+  launcher_.emplace(*std::move(child));
+  return absl::OkStatus();
+}
+
+RemoteWorkers::~RemoteWorkers() {
+  if (launcher_ && launcher_->running()) {
+    const auto grace =
+        std::chrono::duration_cast<std::chrono::milliseconds>(options_.grace);
+    if (!launcher_->WaitFor(grace)) {
+      Log(absl::StrCat("srun (pid ", launcher_->pid(),
+                       ") still runs after the batch: stopping it"));
+      (void)launcher_->Stop();
+    }
+  }
+  zap_.reset();
+}
+
+void RemoteWorkers::OnJoin(const WorkerEntry& w) {
+  std::string who = absl::StrCat(w.host, " ", w.pid);
+  if (!workers_.insert(who).second) {
+    Log(absl::StrCat("worker ", w.pid, " on ", w.host, " rejoined"));
+  } else if (hosts_.insert(w.host).second) {
+    Log(absl::StrCat(w.host, " joined: worker ", w.pid, " (", w.cores,
+                     " cores on that host)"));
+  }
+}
+
+void RemoteWorkers::OnLost(const WorkerEntry& w, const std::string& reason,
+                           const std::vector<uint64_t>& task_ids,
+                           size_t workers_left) {
+  if (lost_.size() < kMaxLostRemembered) {
+    lost_.insert(w.task_identity());
+    lost_.insert(w.heartbeat_identity());
+  }
+  std::string ids;
+  if (!task_ids.empty()) {
+    std::vector<uint64_t> shown(task_ids.begin(),
+                                task_ids.begin() + static_cast<std::ptrdiff_t>(
+                                    std::min(task_ids.size(), kIdsShown)));
+    ids = absl::StrCat(": task", task_ids.size() == 1 ? " " : "s ",
+                       absl::StrJoin(shown, " "),
+                       task_ids.size() > kIdsShown
+                           ? absl::StrCat(" and ", task_ids.size() - kIdsShown, " more")
+                           : "",
+                       " go back to the queue");
+  }
+  Log(absl::StrCat("lost remote worker ", w.pid, " on ", w.host, " (", reason,
+                   ")", ids, "; ", workers_left, " worker",
+                   workers_left == 1 ? "" : "s", " left",
+                   workers_left == 0 ? ": waiting for workers to join" : ""));
+}
+
+std::optional<std::string> RemoteWorkers::LauncherFailed() {
+  if (!launcher_ || !launcher_->running()) return std::nullopt;
+  std::optional<supervise::ExitStatus> status = launcher_->TryReap();
+  if (!status) return std::nullopt;
+  std::string why = absl::StrCat("srun ended (", status->ToString(),
+                                 ") while the batch was running");
+  if (options_.workers > 0) {
+    Log(absl::StrCat(why, "; the batch goes on with the local workers"));
+    return std::nullopt;
+  }
+  Log(absl::StrCat(why, "; with --workers=0 no worker is left: stopping"));
+  return why;
+}
+
+}  // namespace taskfarm::master
