@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -92,7 +93,8 @@ absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
   std::string buffer;
   std::vector<char> chunk(kChunk);
   RecordSplitter splitter(format);
-  uint64_t line_number = 0;
+  uint64_t line_number = 0;  // lines before the current record
+  bool first_record = true;
   uint64_t offset = 0;  // file offset of buffer[0]
   absl::Status error;
   for (off_t pos = 0;;) {
@@ -109,9 +111,8 @@ absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
     size_t start = 0;
     while (size_t len = splitter.Next(absl::string_view(buffer).substr(start))) {
       absl::string_view line(buffer.data() + start, len - 1);
-      ++line_number;
       uint64_t id;
-      if (format == Format::kCsv && line_number == 1 &&
+      if (format == Format::kCsv && first_record &&
           absl::StrCat(line, "\n") == kCsvHeader) {
         result.has_csv_header = true;
       } else if (ParseId(format, line, &id)) {
@@ -119,10 +120,14 @@ absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
         if (!result.ids.Add(id)) ++result.duplicates;
       } else {
         error = absl::InvalidArgumentError(absl::StrCat(
-            path, ":", line_number, ": not a ", FormatName(format),
+            path, ":", line_number + 1, ": not a ", FormatName(format),
             " record of taskfarm"));
         break;
       }
+      first_record = false;
+      // A csv record may span lines: count them all, as an editor shows them.
+      line_number +=
+          1 + static_cast<uint64_t>(std::count(line.begin(), line.end(), '\n'));
       start += len;
     }
     if (!error.ok()) break;

@@ -11,6 +11,9 @@
 #include "journal/id_set.h"
 #include "logger/formatter.h"
 #include "logger/output.h"
+#include "logger/progress_line.h"
+#include "logger/sink.h"
+#include "base/clock.h"
 #include "proto/batch.h"
 #include "proto/codec.h"
 #include "proto/transport.h"
@@ -48,10 +51,11 @@ int Logger::Run() {
     Complain(output.status());
     return kExitOutputFailed;
   }
-  std::unique_ptr<Formatter> formatter = MakeFormatter(options_.format);
-  std::string buffer;
-  buffer.reserve(kWriteChunk + (64 << 10));
-  if (output->empty() && options_.first) formatter->AppendHeader(&buffer);
+  Sink sink(&*output, MakeFormatter(options_.format), options_.keep_order,
+            options_.fsync, std::move(written));
+  if (output->empty() && options_.first) sink.AddHeader();
+  std::optional<ProgressLine> progress;
+  if (options_.progress) progress.emplace(STDERR_FILENO);
 
   zmq::context_t context(1);
   proto::Transport socket(context, zmq::socket_type::dealer);
@@ -65,37 +69,17 @@ int Logger::Run() {
 
   proto::RecordReader reader;
   proto::RecordView record;
-  uint64_t received_seq = 0;  // highest Log seq formatted into the buffer
   uint64_t acked_seq = 0;
   bool done = false;
+  bool finished = false;  // the master said the batch is over
   int exit_code = kExitOk;
-
-  // Writes the buffer and acknowledges what it held.
-  auto flush = [&]() -> bool {
-    if (!buffer.empty()) {
-      absl::Status s = output->Write(buffer);
-      if (s.ok() && options_.fsync) s = output->Sync();
-      buffer.clear();
-      if (!s.ok()) {
-        Complain(s);
-        return false;
-      }
-    }
-    if (received_seq > acked_seq) {
-      acked_seq = received_seq;
-      (void)socket.Send({proto::Codec::Encode(proto::Ack{acked_seq})});
-    }
-    return true;
-  };
 
   while (!done) {
     zmq::pollitem_t items[] = {{socket.socket().handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, signal_fd, ZMQ_POLLIN, 0}};
     (void)proto::Poll(absl::MakeSpan(items), std::chrono::milliseconds(-1));
-    if (items[1].revents & ZMQ_POLLIN) {
-      done = true;  // flush what we have and go
-    }
-    while (!done && buffer.size() < kWriteChunk) {
+    if (items[1].revents & ZMQ_POLLIN) done = true;  // flush what we have, go
+    while (!done && sink.buffered_bytes() < kWriteChunk) {
       absl::StatusOr<std::optional<proto::Parts>> in =
           socket.Recv(kMaxParts, zmq::recv_flags::dontwait);
       if (!in.ok()) {
@@ -116,17 +100,33 @@ int Logger::Run() {
                              : absl::InvalidArgumentError("log without body");
         for (size_t i = 0; s.ok() && i < reader.size(); ++i) {
           s = reader.Get(i, &record);
-          if (s.ok() && written.Add(record.id)) formatter->Append(record, &buffer);
+          if (s.ok()) sink.Add(record, log->seq);
         }
         if (!s.ok()) Complain(s);
-        received_seq = log->seq;
+        sink.EndLog(log->seq);
+      } else if (const auto* p = std::get_if<proto::Progress>(&*message)) {
+        if (progress) progress->Update(*p, base::Now());
       } else if (std::holds_alternative<proto::Shutdown>(*message)) {
-        done = true;
+        done = finished = true;
       }
     }
-    if (!flush()) {
+    if (done) sink.ReleaseAll();  // --keep-order: whatever is left
+    if (progress) progress->Clear();
+    if (absl::Status s = sink.Flush(); !s.ok()) {
+      Complain(s);
       exit_code = kExitOutputFailed;
       break;
+    }
+    if (progress) {
+      if (finished) {
+        progress->Finish(base::Now());
+      } else {
+        progress->Draw(base::Now());
+      }
+    }
+    if (sink.written_seq() > acked_seq) {
+      acked_seq = sink.written_seq();
+      (void)socket.Send({proto::Codec::Encode(proto::Ack{acked_seq})});
     }
   }
   if (signal_fd >= 0) close(signal_fd);

@@ -38,6 +38,8 @@ struct LoggerOptions {
   journal::Format format = journal::Format::kText;
   bool fsync = false;
   bool first = true;  // the first logger of the batch (writes a csv header)
+  bool keep_order = false;  // write records in task id order
+  bool progress = false;    // draw the progress line on standard error
 };
 
 class Logger {

@@ -18,6 +18,8 @@ ABSL_FLAG(std::string, connect, "", "the master's log endpoint");
 ABSL_FLAG(std::string, output, "-", "output file, - for standard output");
 ABSL_FLAG(std::string, format, "text", "text, jsonl or csv");
 ABSL_FLAG(bool, fsync, false, "fdatasync before acknowledging records");
+ABSL_FLAG(bool, keep_order, false, "write records in task id order");
+ABSL_FLAG(bool, progress, false, "draw a progress line on standard error");
 ABSL_FLAG(bool, first, true,
           "this is the batch's first logger (writes the csv header)");
 
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
       .output = absl::GetFlag(FLAGS_output),
       .format = *format,
       .fsync = absl::GetFlag(FLAGS_fsync),
-      .first = absl::GetFlag(FLAGS_first)};
+      .first = absl::GetFlag(FLAGS_first),
+      .keep_order = absl::GetFlag(FLAGS_keep_order),
+      .progress = absl::GetFlag(FLAGS_progress)};
   return taskfarm::logger::Logger(options).Run();
 }

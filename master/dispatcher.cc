@@ -79,8 +79,13 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
     if (requeued_.empty() && !fresh_available) {
       // Nothing to send now; stay ready for requeued work.
       w.ready = true;
-      ready_.push_front(id);
-      return std::nullopt;
+      if (isolated_.empty()) {
+        ready_.push_front(id);
+        return std::nullopt;
+      }
+      // A drained worker further on may still take an isolated task.
+      ready_.push_back(id);
+      continue;
     }
     uint32_t size = BatchSize(w);
     if (w.capped && w.budget < size) size = static_cast<uint32_t>(w.budget);
@@ -146,7 +151,8 @@ bool Dispatcher::OnResults(WorkerId worker, const proto::Results& r) {
   double ns = static_cast<double>(r.elapsed_us) * 1000.0 / r.count;
   w.ns_per_task = w.ns_per_task < 0 ? ns : 0.75 * w.ns_per_task + 0.25 * ns;
   if (b.done == b.count) {
-    if (b.isolated) strikes_.erase(b.first_id);
+    // first_id is only a lower bound (the caller may pass 0): read the id.
+    if (b.isolated) strikes_.erase(Loosen(b, 0).front().id);
     DropBatch(r.batch_id);
     MarkReady(worker, w);
   }

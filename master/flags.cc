@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
@@ -36,6 +37,10 @@ ABSL_FLAG(std::string, results_dir, "", "directory for exec output files");
 ABSL_FLAG(absl::Duration, batch_time, absl::Milliseconds(2), "target batch time");
 ABSL_FLAG(uint32_t, window, 2, "batches a worker may hold");
 ABSL_FLAG(uint32_t, max_batch, 1024, "largest batch");
+ABSL_FLAG(std::string, halt, "never", "when to stop early");
+ABSL_FLAG(bool, keep_order, false, "write results in task order");
+ABSL_FLAG(uint64_t, reorder_window, 100000, "--keep-order buffer, in tasks");
+ABSL_FLAG(bool, progress, false, "the progress line (default: if stderr is a terminal)");
 ABSL_FLAG(bool, list_tasks, false, "list task kinds");
 ABSL_FLAG(bool, version, false, "print the version");
 ABSL_FLAG(bool, help, false, "print help");
@@ -83,6 +88,20 @@ Output:
   --stats-json=FILE      write the end-of-batch summary as JSON
   --results-dir=DIR      exec tasks save their full stdout/stderr here
 
+Batch runner:
+  --keep-order           write records in task id order, as they stream; at
+                         most --reorder-window tasks (default 100000) run
+                         ahead of the lowest unfinished one
+  --progress, --noprogress   a progress line on standard error: done/total,
+                         %, tasks/s, ETA, failures, workers (default: when
+                         standard error is a terminal)
+  --halt=WHEN,COND       stop early, as in GNU Parallel: WHEN is now (abandon
+                         running tasks) or soon (let them finish); COND is
+                         fail=N, fail=N%, success=N or success=N% (of all
+                         tasks); default never
+  JSON lines             a line {"task":"fib","args":[30]} is a task too; the
+                         two forms mix freely
+
 Failures:
   --retries=K            strikes before a task is quarantined (default 3)
   --timeout=DURATION     per-task time limit, e.g. 30s (default: none)
@@ -115,6 +134,7 @@ Exit codes: 0 all tasks ok, 1 some task not ok, 2 usage or input error,
 absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   Command cmd;
   std::vector<std::string> files;
+  absl::flat_hash_set<std::string> given;  // flags set on the command line
   bool only_files = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -155,6 +175,7 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
       }
       value = argv[++i];
     }
+    given.insert(std::string(flag->Name()));
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
       return absl::InvalidArgumentError(
@@ -220,6 +241,13 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   o.grace = ToChrono(absl::GetFlag(FLAGS_grace));
   o.target_batch_time = ToChrono(absl::GetFlag(FLAGS_batch_time));
   o.window = std::max<uint32_t>(1, absl::GetFlag(FLAGS_window));
+  absl::StatusOr<HaltPolicy> halt = HaltPolicy::Parse(absl::GetFlag(FLAGS_halt));
+  if (!halt.ok()) return halt.status();
+  o.halt = *halt;
+  o.keep_order = absl::GetFlag(FLAGS_keep_order);
+  o.reorder_window = std::max<uint64_t>(1, absl::GetFlag(FLAGS_reorder_window));
+  o.progress = given.contains("progress") ? absl::GetFlag(FLAGS_progress)
+                                           : isatty(STDERR_FILENO) == 1;
   o.max_batch = std::clamp<uint32_t>(absl::GetFlag(FLAGS_max_batch), 1, 65536);
   return cmd;
 }

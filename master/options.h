@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "journal/format.h"
+#include "master/halt.h"
 #include "master/input/task_source.h"
 #include "supervise/supervisor.h"
 
@@ -46,6 +47,7 @@ struct FarmOptions {
   uint32_t crash_loop_deaths = 10;
   base::Duration crash_loop_window = std::chrono::seconds(30);
   base::Duration grace = std::chrono::seconds(5);
+  HaltPolicy halt;
 
   // Scheduling.
   uint32_t window = 2;
@@ -54,6 +56,11 @@ struct FarmOptions {
   size_t max_unacked_bytes = 64 << 20;
 
   std::string results_dir;
+
+  // Batch runner.
+  bool keep_order = false;
+  uint64_t reorder_window = 100000;  // --keep-order: tasks out of order, max
+  bool progress = false;             // the progress line on stderr
 
   // Print the kinds the first worker offers instead of running a batch.
   bool list_tasks = false;

@@ -98,6 +98,8 @@ std::vector<std::string> Session::LoggerArgv(bool first) const {
       absl::StrCat("--format=", journal::FormatName(options_.format)),
       absl::StrCat("--first=", first ? "true" : "false")};
   if (options_.fsync) argv.push_back("--fsync");
+  if (options_.keep_order) argv.push_back("--keep_order");
+  if (options_.progress) argv.push_back("--progress");
   return argv;
 }
 
@@ -192,9 +194,7 @@ base::Instant Session::NextTimer(base::Instant now) const {
   consider(next_heartbeat_);
   if (phase_ == Phase::kRunning) consider(next_progress_);
   if (phase_ == Phase::kStarting) consider(startup_deadline_);
-  if (phase_ == Phase::kDraining || phase_ == Phase::kStopping) {
-    consider(stop_deadline_);
-  }
+  if (phase_ == Phase::kStopping) consider(stop_deadline_);
   if (std::optional<base::Instant> t = supervisor_->NextDeadline()) consider(*t);
   pool_->ForEach([&](const WorkerEntry& w) { consider(w.expiry); });
   return next;
@@ -259,33 +259,40 @@ void Session::OnSignals() {
     } else {
       // Second signal: stop now.
       std::fprintf(stderr, "taskfarm: stopping now\n");
-      for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
-      stop_deadline_ = base::Now();
       if (phase_ != Phase::kStopping) BeginStopping(base::Now());
-      supervisor_->Kill(logger_slot_, SIGTERM);
+      for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
+      supervisor_->Kill(logger_slot_, SIGTERM);  // it flushes what it has
     }
   }
 }
 
-void Session::Fail(int exit_code, const std::string& message) {
+void Session::Fail(int exit_code, const std::string& message, bool at_once) {
   if (exit_code_ < 0 || exit_code == kExitCrashLoop) {
     exit_code_ = exit_code;
     outcome_ = message;
   }
-  const base::Instant now = base::Now();
-  switch (phase_) {
-    case Phase::kStarting:
-    case Phase::kChecking:
-      BeginStopping(now);
-      break;
-    case Phase::kRunning:
-      phase_ = Phase::kDraining;
-      stop_deadline_ = now + (exit_code == kExitCrashLoop ? base::Duration{0}
-                                                          : options_.grace);
-      break;
-    default:
-      break;
+  if (at_once) {
+    // Running tasks are abandoned: their workers are stopped mid-task.
+    for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
   }
+  if (phase_ != Phase::kStopping && phase_ != Phase::kDone) {
+    BeginStopping(base::Now());
+  }
+}
+
+void Session::CheckHalt() {
+  const HaltPolicy& halt = options_.halt;
+  if (halted_ || !halt.Triggered(stats_.not_ok(), stats_.ok(), io_.total())) return;
+  halted_ = true;
+  std::string why = absl::StrCat(
+      "--halt=", halt.ToString(), ": ",
+      halt.on_success ? absl::StrCat(stats_.ok(), " succeeded")
+                      : absl::StrCat(stats_.not_ok(), " failed"));
+  std::fprintf(stderr, "taskfarm: %s; stopping%s\n", why.c_str(),
+               halt.when == HaltPolicy::When::kNow ? " now" : " when running tasks finish");
+  const int code = halt.on_success ? kExitOk : kExitTasksFailed;
+  Fail(code, absl::StrCat("halted (", why, ")"),
+       /*at_once=*/halt.when == HaltPolicy::When::kNow);
 }
 
 void Session::OnTimers(base::Instant now) {
@@ -294,11 +301,7 @@ void Session::OnTimers(base::Instant now) {
     next_heartbeat_ = now + options_.heartbeat;
   }
   if (phase_ == Phase::kRunning && now >= next_progress_) {
-    relay_->SendProgress(proto::Progress{
-        io_.total(), stats_.done() + stats_.skipped(), stats_.not_ok(),
-        static_cast<uint32_t>(pool_->size()),
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  now - start_).count())});
+    SendProgress(now);
     next_progress_ = now + kProgressInterval;
   }
   if (phase_ == Phase::kStarting && now >= startup_deadline_) {
@@ -315,18 +318,27 @@ void Session::OnTimers(base::Instant now) {
     LoseWorker(id, loss);
   }
   supervisor_->Tick(now);
-  if (phase_ == Phase::kDraining &&
-      (now >= stop_deadline_ || dispatcher_.outstanding_batches() == 0)) {
-    BeginStopping(now);
-  }
   if (phase_ == Phase::kStopping && now >= stop_deadline_) {
-    // Past the grace: whoever is left is killed; the logger may flush.
-    for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
-    if (relay_->Empty() || now >= stop_deadline_ + kLoggerFlushTimeout) {
+    if (!workers_killed_) {
+      // Past the grace: workers still running are killed; the logger gets
+      // a while longer to write what it was sent.
+      workers_killed_ = true;
+      for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
+      stop_deadline_ = now + kLoggerFlushTimeout;
+    } else {
       relay_->SendShutdown();
       supervisor_->Stop(logger_slot_, now, SIGTERM, options_.grace);
+      stop_deadline_ = base::Instant::max();
     }
   }
+}
+
+void Session::SendProgress(base::Instant now) {
+  relay_->SendProgress(proto::Progress{
+      io_.total(), stats_.done() + stats_.skipped(), stats_.not_ok(),
+      static_cast<uint32_t>(pool_->size()),
+      static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - start_).count())});
 }
 
 void Session::BeginStopping(base::Instant now) {
@@ -347,8 +359,7 @@ void Session::BeginStopping(base::Instant now) {
 void Session::MaybeFinish(base::Instant now) {
   if (phase_ == Phase::kRunning && io_.source()->exhausted() &&
       dispatcher_.Idle()) {
-    phase_ = Phase::kDraining;
-    stop_deadline_ = now;
+    BeginStopping(now);
   }
   if (phase_ != Phase::kStopping) return;
   bool workers_gone = true;
@@ -357,6 +368,7 @@ void Session::MaybeFinish(base::Instant now) {
   }
   if (workers_gone && relay_->Empty() &&
       supervisor_->state(logger_slot_) == supervise::ChildState::kUp) {
+    SendProgress(now);  // the final figures, for the progress line
     relay_->SendShutdown();
     supervisor_->Stop(logger_slot_, now, 0, kLoggerFlushTimeout);
   }
@@ -413,7 +425,8 @@ void Session::OnDeaths(base::Instant now) {
                    breaker_.recent_deaths(), Seconds(options_.crash_loop_window),
                    last_death_.c_str());
       supervisor_->GiveUp();
-      Fail(kExitCrashLoop, absl::StrCat("crash loop (last: ", last_death_, ")"));
+      Fail(kExitCrashLoop, absl::StrCat("crash loop (last: ", last_death_, ")"),
+           /*at_once=*/true);
     }
   }
 }
@@ -434,6 +447,7 @@ void Session::Report(std::vector<LooseTask> quarantined) {
     stats_.AddQuarantined(Stats::Quarantined{t.id, kind.name, t.failure,
                                              t.reason, t.attempts});
   }
+  if (!quarantined.empty()) CheckHalt();
 }
 
 void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
@@ -556,6 +570,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
   if (w.slot) supervisor_->Productive(*w.slot);
   relay_->Push(std::move(parts[2]));
+  CheckHalt();
   if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w);
 }
 
@@ -646,8 +661,15 @@ void Session::Dispatch() {
     uint32_t n = dispatcher_.TakeRequeued(*grant, &writer_);
     if (n > 0) min_id = 0;  // requeued tasks are older than any fresh one
     if (!grant->isolated && n < grant->max_tasks && !feed->exhausted()) {
+      // --keep-order: no task runs further than the reorder window ahead of
+      // the lowest unfinished one, which bounds the logger's buffer.
+      uint64_t id_limit = UINT64_MAX;
+      if (options_.keep_order) {
+        id_limit = dispatcher_.LowestPendingId().value_or(feed->next_id()) +
+                   options_.reorder_window;
+      }
       absl::StatusOr<uint32_t> added =
-          feed->Fill(&writer_, grant->max_tasks - n, UINT64_MAX, io_.done());
+          feed->Fill(&writer_, grant->max_tasks - n, id_limit, io_.done());
       if (!added.ok()) {
         std::fprintf(stderr, "taskfarm: %s\n", std::string(added.status().message()).c_str());
         dispatcher_.Return(*grant);

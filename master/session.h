@@ -10,7 +10,8 @@
 // timer: the master sleeps when there is nothing to do.
 //
 //   kStarting --first hello--> kChecking --input ok--> kRunning
-//   kRunning --all reported / signal--> kDraining --> kStopping --> kDone
+//   kRunning --all reported / signal / halt / crash loop--> kStopping
+//   kStopping --every child exited--> kDone
 //
 // Use from one thread.
 
@@ -56,7 +57,7 @@ class Session {
   int Run();
 
  private:
-  enum class Phase { kStarting, kChecking, kRunning, kDraining, kStopping, kDone };
+  enum class Phase { kStarting, kChecking, kRunning, kStopping, kDone };
 
   absl::Status Setup();
   void Loop();
@@ -84,7 +85,12 @@ class Session {
   void Report(std::vector<LooseTask> quarantined);
   void MaybeFinish(base::Instant now);
   void BeginStopping(base::Instant now);
-  void Fail(int exit_code, const std::string& message);
+  // Stops the batch with `exit_code` (the first reason wins, except a crash
+  // loop): workers are told to stop after their running task, and killed
+  // if that takes longer than --grace; `at_once` kills them now.
+  void Fail(int exit_code, const std::string& message, bool at_once = false);
+  void CheckHalt();
+  void SendProgress(base::Instant now);
   std::vector<std::string> LoggerArgv(bool first) const;
 
   FarmOptions options_;
@@ -92,6 +98,8 @@ class Session {
   Phase phase_ = Phase::kStarting;
   int exit_code_ = -1;        // decided: stop with this
   int signal_ = 0;            // the first signal received
+  bool halted_ = false;       // --halt was triggered
+  bool workers_killed_ = false;  // kStopping went past the grace
   std::string outcome_;
 
   std::optional<SignalFd> signals_;
@@ -122,7 +130,7 @@ class Session {
   base::Instant start_{};
   base::Instant next_heartbeat_{};
   base::Instant next_progress_{};
-  base::Instant stop_deadline_{};   // kDraining: grace; kStopping: kill
+  base::Instant stop_deadline_{};   // kStopping: kill who is left
   base::Instant startup_deadline_{};
 };
 

@@ -1,5 +1,6 @@
 #include "proto/batch.h"
 
+#include <bit>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -26,7 +27,77 @@ bool ReadValues(internal::Cursor& c, std::vector<Value>* out) {
   return true;
 }
 
+using Packer = msgpack::packer<msgpack::sbuffer>;
+
+void PackStr(Packer& pk, absl::string_view s) {
+  pk.pack_str(static_cast<uint32_t>(s.size()));
+  pk.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+}
+
+// msgpack-c writes a double with an integral value as an integer (losing
+// the sign of -0.0, and converting 2^64 with undefined behaviour), so a
+// float argument would come back as an integer: write a float64 ourselves.
+void PackFloat64(msgpack::sbuffer& buffer, double d) {
+  const uint64_t bits = std::bit_cast<uint64_t>(d);
+  char bytes[9] = {'\xcb'};
+  for (int i = 0; i < 8; ++i) {
+    bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  }
+  buffer.write(bytes, sizeof(bytes));
+}
+
+// Appends `values` as one array to `buffer`, which `pk` writes to.
+void PackValueArray(msgpack::sbuffer& buffer, Packer& pk,
+                    absl::Span<const Value> values) {
+  pk.pack_array(static_cast<uint32_t>(values.size()));
+  for (const Value& v : values) {
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, absl::string_view>) {
+            PackStr(pk, x);
+          } else if constexpr (std::is_same_v<T, double>) {
+            PackFloat64(buffer, x);
+          } else {
+            pk.pack(x);
+          }
+        },
+        v);
+  }
+}
+
+// A task or record is [fields before args, args, fields after args]; Add
+// and AddPacked differ only in how the arguments get in between.
+void PackTaskHead(Packer& pk, uint64_t id, uint32_t kind_index) {
+  pk.pack_array(4);
+  pk.pack(id);
+  pk.pack(kind_index);
+}
+
+void PackRecordHead(Packer& pk, uint64_t id, absl::string_view kind) {
+  pk.pack_array(8);
+  pk.pack(id);
+  PackStr(pk, kind);
+}
+
+void PackRecordTail(Packer& pk, TaskStatus status, absl::string_view result,
+                    int64_t worker_pid, uint32_t attempts,
+                    uint64_t elapsed_us) {
+  pk.pack(static_cast<uint8_t>(status));
+  PackStr(pk, result);
+  pk.pack(worker_pid);
+  pk.pack(attempts);
+  pk.pack(elapsed_us);
+}
+
 }  // namespace
+
+std::string PackArgs(absl::Span<const Value> args) {
+  msgpack::sbuffer buffer(64);
+  Packer pk(buffer);
+  PackValueArray(buffer, pk, args);
+  return std::string(buffer.data(), buffer.size());
+}
 
 BodyWriter::BodyWriter() : buffer_(64 << 10), packer_(buffer_) { Clear(); }
 
@@ -47,84 +118,26 @@ absl::string_view BodyWriter::Finish() {
 }
 
 void BodyWriter::PackValues(absl::Span<const Value> values) {
-  packer_.pack_array(static_cast<uint32_t>(values.size()));
-  for (const Value& v : values) {
-    std::visit(
-        [&](const auto& x) {
-          using T = std::decay_t<decltype(x)>;
-          if constexpr (std::is_same_v<T, absl::string_view>) {
-            packer_.pack_str(static_cast<uint32_t>(x.size()));
-            packer_.pack_str_body(x.data(), static_cast<uint32_t>(x.size()));
-          } else {
-            packer_.pack(x);
-          }
-        },
-        v);
-  }
-}
-
-std::string PackArgs(absl::Span<const Value> args) {
-  msgpack::sbuffer buffer(64);
-  msgpack::packer<msgpack::sbuffer> pk(buffer);
-  pk.pack_array(static_cast<uint32_t>(args.size()));
-  for (const Value& v : args) {
-    std::visit(
-        [&](const auto& x) {
-          using T = std::decay_t<decltype(x)>;
-          if constexpr (std::is_same_v<T, absl::string_view>) {
-            pk.pack_str(static_cast<uint32_t>(x.size()));
-            pk.pack_str_body(x.data(), static_cast<uint32_t>(x.size()));
-          } else {
-            pk.pack(x);
-          }
-        },
-        v);
-  }
-  return std::string(buffer.data(), buffer.size());
+  PackValueArray(buffer_, packer_, values);
 }
 
 void BodyWriter::WriteRaw(absl::string_view bytes) {
   buffer_.write(bytes.data(), bytes.size());
 }
 
-void TaskBatchWriter::AddPacked(uint64_t id, uint32_t kind_index,
-                                absl::string_view args, uint32_t attempt) {
-  auto& pk = packer();
-  pk.pack_array(4);
-  pk.pack(id);
-  pk.pack(kind_index);
-  WriteRaw(args);
-  pk.pack(attempt);
-  ++count_;
-}
-
-void RecordWriter::AddPacked(uint64_t id, absl::string_view kind,
-                             absl::string_view args, TaskStatus status,
-                             absl::string_view result, int64_t worker_pid,
-                             uint32_t attempts, uint64_t elapsed_us) {
-  auto& pk = packer();
-  pk.pack_array(8);
-  pk.pack(id);
-  pk.pack_str(static_cast<uint32_t>(kind.size()));
-  pk.pack_str_body(kind.data(), static_cast<uint32_t>(kind.size()));
-  WriteRaw(args);
-  pk.pack(static_cast<uint8_t>(status));
-  pk.pack_str(static_cast<uint32_t>(result.size()));
-  pk.pack_str_body(result.data(), static_cast<uint32_t>(result.size()));
-  pk.pack(worker_pid);
-  pk.pack(attempts);
-  pk.pack(elapsed_us);
-  ++count_;
-}
-
 void TaskBatchWriter::Add(uint64_t id, uint32_t kind_index,
                           absl::Span<const Value> args, uint32_t attempt) {
-  auto& pk = packer();
-  pk.pack_array(4);
-  pk.pack(id);
-  pk.pack(kind_index);
+  PackTaskHead(packer(), id, kind_index);
   PackValues(args);
-  pk.pack(attempt);
+  packer().pack(attempt);
+  ++count_;
+}
+
+void TaskBatchWriter::AddPacked(uint64_t id, uint32_t kind_index,
+                                absl::string_view args, uint32_t attempt) {
+  PackTaskHead(packer(), id, kind_index);
+  WriteRaw(args);
+  packer().pack(attempt);
   ++count_;
 }
 
@@ -132,18 +145,19 @@ void RecordWriter::Add(uint64_t id, absl::string_view kind,
                        absl::Span<const Value> args, TaskStatus status,
                        absl::string_view result, int64_t worker_pid,
                        uint32_t attempts, uint64_t elapsed_us) {
-  auto& pk = packer();
-  pk.pack_array(8);
-  pk.pack(id);
-  pk.pack_str(static_cast<uint32_t>(kind.size()));
-  pk.pack_str_body(kind.data(), static_cast<uint32_t>(kind.size()));
+  PackRecordHead(packer(), id, kind);
   PackValues(args);
-  pk.pack(static_cast<uint8_t>(status));
-  pk.pack_str(static_cast<uint32_t>(result.size()));
-  pk.pack_str_body(result.data(), static_cast<uint32_t>(result.size()));
-  pk.pack(worker_pid);
-  pk.pack(attempts);
-  pk.pack(elapsed_us);
+  PackRecordTail(packer(), status, result, worker_pid, attempts, elapsed_us);
+  ++count_;
+}
+
+void RecordWriter::AddPacked(uint64_t id, absl::string_view kind,
+                             absl::string_view args, TaskStatus status,
+                             absl::string_view result, int64_t worker_pid,
+                             uint32_t attempts, uint64_t elapsed_us) {
+  PackRecordHead(packer(), id, kind);
+  WriteRaw(args);
+  PackRecordTail(packer(), status, result, worker_pid, attempts, elapsed_us);
   ++count_;
 }
 

@@ -9,7 +9,9 @@
 //
 // kind_index points into the worker's advertised kinds (Hello::kinds);
 // a record carries the kind name, so the logger can write it without
-// knowing any worker. Writers append into a reusable buffer; readers decode
+// knowing any worker. msgpack integers carry no sign of their own, so a
+// non-negative int64_t argument arrives as uint64_t (Signature::Coerce gives
+// it its declared type back); a double always travels as a float64. Writers append into a reusable buffer; readers decode
 // a frame without copying its strings (views into the frame: keep it alive).
 //
 // Example (worker side):
@@ -96,7 +98,8 @@ class RecordWriter : public BodyWriter {
                  int64_t worker_pid, uint32_t attempts, uint64_t elapsed_us);
 };
 
-// One task of a received batch. Views into the frame.
+// One task of a received batch. Strings are views into the frame (an empty
+// one may have a null data()).
 struct TaskView {
   uint64_t id = 0;
   uint32_t kind_index = 0;
@@ -104,7 +107,8 @@ struct TaskView {
   std::vector<Value> args;  // reused between calls: no allocation per task
 };
 
-// One record of a received batch. Views into the frame.
+// One record of a received batch. Strings are views into the frame, as in
+// TaskView.
 struct RecordView {
   uint64_t id = 0;
   absl::string_view kind;
@@ -145,7 +149,8 @@ class BodyReader {
 
 class TaskBatchReader : public BodyReader {
  public:
-  // Reads task `i` (< size()). Returns kInvalidArgument if it is malformed.
+  // Reads task `i` (< size()). Returns kInvalidArgument if it is malformed
+  // or has more than kMaxArgs arguments.
   absl::Status Get(size_t i, TaskView* out) const;
 };
 

@@ -78,11 +78,18 @@ void PackField(Packer& pk, const T& value) {
 
 absl::Status ConvertField(const msgpack::object& obj, TaskKind* out);
 
+// How many values each enum field may take (0 .. count - 1).
+constexpr int EnumCount(FatalKind) { return kFatalKindCount; }
+
 template <typename T>
 absl::Status ConvertField(const msgpack::object& obj, T* out) {
   if constexpr (std::is_enum_v<T>) {
     std::underlying_type_t<T> raw;
     if (absl::Status s = Convert(obj, &raw, "enum"); !s.ok()) return s;
+    if (raw >= EnumCount(T{})) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad frame: unknown enum value ", raw));
+    }
     *out = static_cast<T>(raw);
     return absl::OkStatus();
   } else if constexpr (std::is_same_v<T, std::vector<TaskKind>>) {
@@ -136,7 +143,10 @@ absl::Status ConvertField(const msgpack::object& obj, TaskKind* out) {
 }
 
 constexpr internal::Limits kHeaderLimits{
-    .max_bytes = kMaxHeaderBytes, .array = 4096, .str = 64 << 10, .depth = 4};
+    .max_bytes = kMaxHeaderBytes,
+    .array = 4096,
+    .str = kMaxHeaderStringBytes,
+    .depth = 4};
 
 // Validates [version, type, ...] and returns the type.
 absl::StatusOr<MessageType> CheckEnvelope(const msgpack::object& obj) {
@@ -204,10 +214,16 @@ absl::StatusOr<Message> Codec::Decode(absl::string_view frame) {
 }
 
 absl::StatusOr<MessageType> Codec::PeekType(absl::string_view frame) {
-  // [version, type, ...]: a fixarray header, then two small positive ints.
+  if (frame.size() > kMaxHeaderBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad frame: ", frame.size(), " bytes, more than ",
+                     kMaxHeaderBytes));
+  }
+  // What Encode writes: a fixarray of at least two elements whose first two
+  // are positive fixints. Anything else is unpacked in full.
   const auto* p = reinterpret_cast<const unsigned char*>(frame.data());
-  if (frame.size() >= 3 && (p[0] & 0xf0) == 0x90 && p[1] < 0x80 &&
-      p[2] < 0x80) {
+  if (frame.size() >= 3 && (p[0] & 0xf0) == 0x90 && (p[0] & 0x0f) >= 2 &&
+      p[1] < 0x80 && p[2] < 0x80) {
     if (p[1] != kProtocolVersion) {
       return absl::InvalidArgumentError(absl::StrCat(
           "protocol version ", int{p[1]}, ", expected ", kProtocolVersion));
@@ -215,10 +231,14 @@ absl::StatusOr<MessageType> Codec::PeekType(absl::string_view frame) {
     for (MessageType t : kTypes) {
       if (static_cast<uint8_t>(t) == p[2]) return t;
     }
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad frame: unknown message type ", int{p[2]}));
   }
-  absl::StatusOr<Message> m = Decode(frame);
-  if (!m.ok()) return m.status();
-  return kTypes[m->index()];
+  msgpack::zone zone;
+  absl::StatusOr<msgpack::object> obj =
+      internal::Unpack(zone, frame, kHeaderLimits);
+  if (!obj.ok()) return obj.status();
+  return CheckEnvelope(*obj);
 }
 
 }  // namespace taskfarm::proto

@@ -26,6 +26,9 @@ namespace taskfarm::proto {
 
 // No header frame is larger (a hello with its task list is the largest).
 inline constexpr size_t kMaxHeaderBytes = 1 << 20;
+// No string in a header frame is longer. Encode does not cut: a sender keeps
+// free text (Fatal::reason, Shutdown::reason, ...) below this.
+inline constexpr size_t kMaxHeaderStringBytes = 64 << 10;
 
 class Codec {
  public:
@@ -34,11 +37,16 @@ class Codec {
 
   // Decodes a header frame. Returns kInvalidArgument if it is truncated,
   // oversized, of another protocol version, of an unknown type, has a field
-  // of the wrong type or count, or has trailing bytes.
+  // of the wrong type, count or range, a string over kMaxHeaderStringBytes,
+  // or trailing bytes.
   static absl::StatusOr<Message> Decode(absl::string_view frame);
 
-  // The message type of a frame without decoding the rest; kInvalidArgument
-  // as Decode. Cheap: for routing on a hot path.
+  // The message type of a frame, from its envelope alone: cheap, for routing
+  // on a hot path. Returns kInvalidArgument if the frame is oversized or its
+  // envelope (an array of at least [version, type]) is bad. The fields and
+  // the end of the frame are left to Decode, so PeekType may name the type
+  // of a frame that Decode refuses, but never disagrees with a successful
+  // Decode, and a frame that PeekType refuses Decode refuses too.
   static absl::StatusOr<MessageType> PeekType(absl::string_view frame);
 };
 

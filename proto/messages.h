@@ -115,6 +115,7 @@ enum class FatalKind : uint8_t {
   kOom = 1,        // std::bad_alloc
   kTimeout = 2,    // the task ran past its time limit
 };
+inline constexpr int kFatalKindCount = 3;
 
 // Worker -> master, sent just before the worker exits: task `index` of batch
 // `batch_id` killed it. Results for the tasks before it were sent already.

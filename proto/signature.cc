@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -32,8 +33,8 @@ absl::StatusOr<Signature> Signature::Parse(absl::string_view text) {
     absl::string_view word = words[i];
     bool rest = absl::ConsumeSuffix(&word, "...");
     if (rest && i + 1 != words.size()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("signature \"", text, "\": only the last type may repeat"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "signature \"", text, "\": only the last type may repeat"));
     }
     ArgType type;
     if (word == "int") {
@@ -68,7 +69,10 @@ std::string Signature::Describe() const {
   size_t n = fixed_count();
   if (!variadic_ && n == 0) return "no arguments";
   std::string count = absl::StrCat(n, n == 1 ? " argument" : " arguments");
-  if (variadic_) count = absl::StrCat("at least ", count);
+  if (variadic_) {
+    count =
+        n == 0 ? "any number of arguments" : absl::StrCat("at least ", count);
+  }
   if (!variadic_ && n == 1) {
     switch (types_[0]) {
       case ArgType::kInt:
@@ -139,33 +143,42 @@ absl::Status Signature::Coerce(std::vector<Value>* args) const {
   return absl::OkStatus();
 }
 
+namespace {
+
+absl::Status Expected(absl::string_view what, absl::string_view text) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("expected ", what, ", got \"", text, "\""));
+}
+
+// absl's number parsers skip surrounding whitespace; ParseArg does not.
+bool Padded(absl::string_view text) {
+  return !text.empty() &&
+         (absl::ascii_isspace(static_cast<unsigned char>(text.front())) ||
+          absl::ascii_isspace(static_cast<unsigned char>(text.back())));
+}
+
+}  // namespace
+
 absl::StatusOr<Value> ParseArg(ArgType type, absl::string_view text) {
   switch (type) {
     case ArgType::kInt: {
       int64_t v;
-      if (!absl::SimpleAtoi(text, &v)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("expected an integer, got \"", text, "\""));
+      if (Padded(text) || !absl::SimpleAtoi(text, &v)) {
+        return Expected("an integer", text);
       }
       return Value{v};
     }
     case ArgType::kUint: {
-      uint64_t v;
-      if (!text.empty() && text[0] == '-') {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "expected a non-negative integer, got \"", text, "\""));
-      }
-      if (!absl::SimpleAtoi(text, &v)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "expected a non-negative integer, got \"", text, "\""));
+      uint64_t v;  // SimpleAtoi refuses any '-', even "-0"
+      if (Padded(text) || !absl::SimpleAtoi(text, &v)) {
+        return Expected("a non-negative integer", text);
       }
       return Value{v};
     }
     case ArgType::kFloat: {
-      double v;
-      if (!absl::SimpleAtod(text, &v) || std::isnan(v)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("expected a number, got \"", text, "\""));
+      double v;  // SimpleAtod takes "nan" and "inf", and makes 1e999 inf
+      if (Padded(text) || !absl::SimpleAtod(text, &v) || !std::isfinite(v)) {
+        return Expected("a finite number", text);
       }
       return Value{v};
     }

@@ -44,8 +44,9 @@ class Signature {
   // The text form, e.g. "int str...".
   std::string ToString() const;
 
-  // For error messages: "1 integer argument", "2 arguments (uint uint)",
-  // "at least 1 argument (str str...)".
+  // For error messages: "no arguments", "1 integer argument",
+  // "2 arguments (uint uint)", "at least 1 argument (str str...)",
+  // "any number of arguments (str...)".
   std::string Describe() const;
 
   // Whether `count` arguments fit (fixed count, or at least that with "...").
@@ -73,8 +74,11 @@ class Signature {
 };
 
 // Parses one argument written as text. Integers are decimal with an optional
-// sign; floats use the usual notation. Returns kInvalidArgument with a short
-// reason such as `expected an integer, got "x"`.
+// sign ("-0" is not a uint); floats use the usual notation and must be
+// finite ("nan", "inf" and overflows such as "1e999" are refused); numbers
+// take no surrounding whitespace; a str is `text` itself (a view of it).
+// Returns kInvalidArgument with a short reason such as
+// `expected an integer, got "x"`.
 absl::StatusOr<Value> ParseArg(ArgType type, absl::string_view text);
 
 }  // namespace taskfarm::proto

@@ -14,6 +14,7 @@ absl::Status FromZmq(const zmq::error_t& e, absl::string_view what) {
     case EINVAL:
     case EPROTONOSUPPORT:
     case ENOCOMPATPROTO:
+    case ENODEV:  // bind to an interface this host does not have
       return absl::InvalidArgumentError(message);
     case EHOSTUNREACH:
     case EADDRINUSE:
@@ -105,25 +106,21 @@ absl::StatusOr<std::optional<Parts>> Transport::Recv(size_t max_parts,
                                                      zmq::recv_flags flags) {
   Parts parts;
   try {
-    zmq::message_t msg;
-    if (!socket_.recv(msg, flags)) return std::nullopt;
-    bool more = msg.more();
-    parts.push_back(std::move(msg));
-    bool too_many = false;
-    while (more) {
+    zmq::message_t part;
+    if (!socket_.recv(part, flags)) return std::nullopt;
+    size_t count = 1;
+    while (true) {
+      const bool more = part.more();
+      if (count <= max_parts) parts.push_back(std::move(part));
+      if (!more) break;
       // The rest of a message is already here: ZeroMQ delivers atomically.
-      zmq::message_t next;
-      (void)socket_.recv(next, zmq::recv_flags::none);
-      more = next.more();
-      if (parts.size() < max_parts) {
-        parts.push_back(std::move(next));
-      } else {
-        too_many = true;
-      }
+      part = zmq::message_t();
+      (void)socket_.recv(part, zmq::recv_flags::none);
+      ++count;
     }
-    if (too_many) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad message: more than ", max_parts, " parts"));
+    if (count > max_parts) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad message: ", count, " parts, more than ", max_parts));
     }
     return std::optional<Parts>(std::move(parts));
   } catch (const zmq::error_t& e) {

@@ -59,8 +59,11 @@ class Transport {
   Transport(Transport&&) = default;
   Transport& operator=(Transport&&) = default;
 
-  // Return kInvalidArgument (bad endpoint) or kUnavailable (address in use,
-  // permission denied), with ZeroMQ's message.
+  // Return kInvalidArgument (bad endpoint, no such interface) or
+  // kUnavailable (address in use, permission denied, no such directory),
+  // with ZeroMQ's message. libzmq 4.3.4 does not range-check tcp ports
+  // ("tcp://127.0.0.1:99999" binds some other port): check ports that users
+  // type before they get here.
   absl::Status Bind(const std::string& endpoint);
   absl::Status Connect(const std::string& endpoint);
 
@@ -77,8 +80,9 @@ class Transport {
 
   // Receives one message of at most `max_parts` parts. Returns nullopt when
   // none is waiting (dontwait) or the receive timed out. A message with more
-  // parts is read to its end and dropped: kInvalidArgument. Returns
-  // kCancelled when the context is being shut down (ETERM).
+  // parts is read to its end and dropped, so the next Recv starts at the next
+  // message: kInvalidArgument. Returns kCancelled when the context is being
+  // shut down (ETERM).
   absl::StatusOr<std::optional<Parts>> Recv(
       size_t max_parts, zmq::recv_flags flags = zmq::recv_flags::none);
 

@@ -1,7 +1,8 @@
 // File: supervise/crash_loop.h
 //
-// CrashLoopBreaker notices when restarting is futile: more than `deaths`
-// child deaths within `window` while no task succeeded. Then the batch
+// CrashLoopBreaker notices when restarting is futile: `deaths` child deaths
+// (0: never) within `window`, a death exactly `window` old included, while
+// no task succeeded. Then the batch
 // should stop with a diagnosis rather than fork forever (the failure of
 // hand-written `cluster.on('exit') -> fork()` loops and of PM2).
 //

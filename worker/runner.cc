@@ -22,9 +22,9 @@ Runner::Runner(std::vector<const tasks::TaskDef*> kinds, int64_t pid,
     : kinds_(std::move(kinds)), pid_(pid), env_(std::move(env)),
       state_(state) {}
 
-std::optional<proto::Fatal> Runner::Run(uint64_t batch_id,
-                                        const proto::TaskBatchReader& batch,
-                                        ResultSink* sink) {
+std::optional<proto::Fatal> Runner::Run(
+    uint64_t batch_id, const proto::TaskBatchReader& batch, ResultSink* sink,
+    const std::function<bool()>& stop_requested) {
   records_.Clear();
   pending_ = proto::Results{.batch_id = batch_id};
   // One clock read per task: a task starts when the one before it ended
@@ -46,6 +46,7 @@ std::optional<proto::Fatal> Runner::Run(uint64_t batch_id,
     if (now - last_flush >= flush_ns && i + 1 < batch.size()) {
       Flush(batch_id, now, sink);
       last_flush = now;
+      if (stop_requested && stop_requested()) return std::nullopt;
     }
   }
   Flush(batch_id, now, sink);

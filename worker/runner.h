@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,11 +49,14 @@ class Runner {
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
-  // Runs every task of `batch`, sending results to `sink`. Returns the Fatal
-  // to report if a task threw (std::bad_alloc: FatalKind::kOom).
+  // Runs the tasks of `batch` in order, sending results to `sink`. Returns
+  // the Fatal to report if a task threw (std::bad_alloc: FatalKind::kOom).
+  // Every kFlushInterval it asks `stop_requested` (if set); when that says
+  // yes, it sends what is done and returns without running the rest.
   std::optional<proto::Fatal> Run(uint64_t batch_id,
                                   const proto::TaskBatchReader& batch,
-                                  ResultSink* sink);
+                                  ResultSink* sink,
+                                  const std::function<bool()>& stop_requested = {});
 
   void set_env(tasks::Env env) { env_ = std::move(env); }
 

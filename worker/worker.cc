@@ -140,6 +140,28 @@ int Worker::Run() {
   std::deque<proto::Parts> queue;
   bool welcomed = false;
 
+  // Takes every message waiting into `queue`; says whether a Shutdown is
+  // among them. A shutdown lets the running task finish, not the batch.
+  auto take_waiting = [&]() {
+    for (;;) {
+      absl::StatusOr<std::optional<proto::Parts>> in =
+          socket.Recv(kMaxParts, zmq::recv_flags::dontwait);
+      if (!in.ok()) {
+        std::fprintf(stderr, "worker %d: dropped a message: %s\n", getpid(),
+                     std::string(in.status().message()).c_str());
+        continue;
+      }
+      if (!in->has_value()) break;
+      queue.push_back(std::move(**in));
+    }
+    for (const proto::Parts& parts : queue) {
+      absl::StatusOr<proto::MessageType> type =
+          proto::Codec::PeekType(proto::View(parts[0]));
+      if (type.ok() && *type == proto::MessageType::kShutdown) return true;
+    }
+    return false;
+  };
+
   for (;;) {
     if (queue.empty()) {
       zmq::pollitem_t item{socket.socket().handle(), 0, ZMQ_POLLIN, 0};
@@ -157,22 +179,7 @@ int Worker::Run() {
       }
     }
     // Take everything waiting, so a Shutdown behind queued batches counts.
-    for (;;) {
-      absl::StatusOr<std::optional<proto::Parts>> in =
-          socket.Recv(kMaxParts, zmq::recv_flags::dontwait);
-      if (!in.ok()) {
-        std::fprintf(stderr, "worker %d: dropped a message: %s\n", getpid(),
-                     std::string(in.status().message()).c_str());
-        continue;
-      }
-      if (!in->has_value()) break;
-      queue.push_back(std::move(**in));
-    }
-    for (const proto::Parts& parts : queue) {
-      absl::StatusOr<proto::MessageType> type =
-          proto::Codec::PeekType(proto::View(parts[0]));
-      if (type.ok() && *type == proto::MessageType::kShutdown) return kExitOk;
-    }
+    if (take_waiting()) return kExitOk;
     if (queue.empty()) continue;
     proto::Parts parts = std::move(queue.front());
     queue.pop_front();
@@ -201,7 +208,7 @@ int Worker::Run() {
         continue;
       }
       if (std::optional<proto::Fatal> fatal =
-              runner.Run(tasks->batch_id, batch, &sink)) {
+              runner.Run(tasks->batch_id, batch, &sink, take_waiting)) {
         heartbeat.Stop();
         return ReportFatal(socket, *fatal);
       }

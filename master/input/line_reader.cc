@@ -84,6 +84,10 @@ bool LineReader::Refill() {
 }
 
 absl::StatusOr<std::optional<absl::string_view>> LineReader::Next() {
+  auto too_long = [this] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name_, ":", line_number_ + 1, ": line longer than 16 MiB"));
+  };
   for (;;) {
     absl::string_view rest = absl::string_view(buffer_).substr(pos_);
     size_t end = absl::string_view::npos;
@@ -108,14 +112,12 @@ absl::StatusOr<std::optional<absl::string_view>> LineReader::Next() {
       }
     }
     if (end != absl::string_view::npos) {
+      if (end > kMaxLineBytes) return too_long();
       pos_ += end + 1;
       ++line_number_;
       return std::optional<absl::string_view>(rest.substr(0, end));
     }
-    if (rest.size() > kMaxLineBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          name_, ":", line_number_ + 1, ": line longer than 16 MiB"));
-    }
+    if (rest.size() > kMaxLineBytes) return too_long();
     if (!Refill()) {
       if (error_ != 0) {
         return absl::UnavailableError(

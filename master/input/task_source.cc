@@ -6,14 +6,31 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "master/input/json_line.h"
 
 namespace taskfarm::master {
 namespace {
 
 constexpr size_t kDigestChunk = 64 << 10;
 
-// Whether a line holds nothing but blanks and a comment.
-bool Empty(const Tokenizer& t) { return t.words().empty(); }
+// Parses one line, of either form, into `line`. Sets `*empty` for a line
+// with no task (blank, or only a comment).
+absl::Status ParseLine(absl::string_view text, const KindTable& kinds,
+                       Tokenizer* tokenizer, std::vector<Word>* json_words,
+                       std::string* json_storage, TaskLine* line, bool* empty) {
+  const std::vector<Word>* words = json_words;
+  if (IsJsonLine(text)) {
+    absl::Status s = JsonToWords(text, json_words, json_storage);
+    if (!s.ok()) return s;
+  } else {
+    absl::Status s = tokenizer->Tokenize(text);
+    if (!s.ok()) return s;
+    words = &tokenizer->words();
+  }
+  *empty = words->empty();
+  if (*empty) return absl::OkStatus();
+  return line->Parse(*words, kinds);
+}
 
 struct DigestDeleter {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
@@ -48,9 +65,10 @@ absl::StatusOr<TaskSource::Summary> TaskSource::Check(
       absl::StatusOr<std::optional<absl::string_view>> text = reader->Next();
       if (!text.ok()) return text.status();
       if (!*text) break;
-      absl::Status s = tokenizer.Tokenize(**text);
-      if (s.ok() && Empty(tokenizer)) continue;
-      if (s.ok()) s = line.Parse(tokenizer.words(), *kinds_);
+      bool empty;
+      absl::Status s = ParseLine(**text, *kinds_, &tokenizer, &json_words_,
+                                 &json_storage_, &line, &empty);
+      if (s.ok() && empty) continue;
       if (!s.ok()) {
         if (++error_count <= max_errors) {
           errors->push_back(absl::StrCat(reader->name(), ":",
@@ -96,9 +114,10 @@ absl::StatusOr<bool> TaskSource::AdvanceLine() {
       ++input_;
       continue;
     }
-    absl::Status s = tokenizer_.Tokenize(**text);
-    if (s.ok() && Empty(tokenizer_)) continue;
-    if (s.ok()) s = line_.Parse(tokenizer_.words(), *kinds_);
+    bool empty;
+    absl::Status s = ParseLine(**text, *kinds_, &tokenizer_, &json_words_,
+                               &json_storage_, &line_, &empty);
+    if (s.ok() && empty) continue;
     if (!s.ok()) {
       // Check() accepted this line: the file changed under us.
       return absl::InvalidArgumentError(

@@ -75,6 +75,8 @@ class TaskSource : public TaskFeed {
   size_t input_ = 0;
   std::optional<LineReader> reader_;
   Tokenizer tokenizer_;
+  std::vector<Word> json_words_;  // a JSON line's words, and their text
+  std::string json_storage_;
   TaskLine line_;
   bool in_line_ = false;  // args_ holds an unconsumed task of line_
   std::vector<proto::Value> args_;

@@ -29,7 +29,10 @@ struct Limits {
 // Unpacks exactly one msgpack object filling all of `data` into `zone`.
 // Strings in the result point into `data` (no copy): keep it alive.
 // Returns kInvalidArgument for a truncated, malformed or oversized frame, for
-// trailing bytes, and for maps, bins and exts (our frames never use them).
+// trailing bytes, for an array that claims more elements than the frame has
+// bytes, for bins and exts, and for maps with any entries. Our frames use no
+// bins, exts or maps; an empty map gets through here, to be refused by the
+// decoder's type check like any other value of the wrong type.
 absl::StatusOr<msgpack::object> Unpack(msgpack::zone& zone,
                                        absl::string_view data,
                                        const Limits& limits);

@@ -1,12 +1,12 @@
 // File: tests/testutil/files.h
 //
-// Scratch files for tests: paths inside the test's private temporary
-// directory ($TEST_TMPDIR under Bazel), and whole-file reads and writes.
+// Scratch files for tests, under Bazel's TEST_TMPDIR (or /tmp when run by
+// hand). Each TempPath is new within the test binary, so tests never see
+// each other's files.
 //
 // Example:
-//   const std::string path = TempPath("input");
-//   WriteFile(path, "abc");
-//   EXPECT_EQ(ReadFile(path), "abc");
+//   std::string path = testutil::TempPath("tasks.txt");
+//   testutil::WriteFile(path, "fib 1..3\n");
 //
 // Thread-compatible.
 
@@ -19,14 +19,17 @@
 
 namespace taskfarm::testutil {
 
-// $TEST_TMPDIR/name (/tmp/name outside Bazel).
+// A path that does not exist yet, ending in `name`.
 std::string TempPath(absl::string_view name);
 
-// The whole file, or "" if it cannot be read.
+// Writes `content` to `path`, replacing it; aborts the test binary if it
+// cannot (a broken test machine, not a test failure).
+void WriteFile(const std::string& path, absl::string_view content);
+
+// The whole file; aborts if it cannot be read.
 std::string ReadFile(const std::string& path);
 
-// Replaces the file's contents with `bytes`; a failure fails the test.
-void WriteFile(const std::string& path, absl::string_view bytes);
+bool FileExists(const std::string& path);
 
 }  // namespace taskfarm::testutil
 
