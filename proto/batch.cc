@@ -4,79 +4,25 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "proto/internal/unpack.h"
+#include "proto/internal/cursor.h"
 
 namespace taskfarm::proto {
 namespace {
 
 constexpr size_t kArrayHeaderBytes = 5;  // 0xdd + big-endian uint32
 
-constexpr internal::Limits kBodyLimits{
-    .max_bytes = kMaxBodyBytes,
-    .array = kMaxBatchSize > kMaxArgs ? kMaxBatchSize : kMaxArgs,
-    .str = kMaxBodyBytes,
-    .depth = 3};
-
-absl::Status Malformed(const char* what) {
+absl::Status Malformed(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("bad frame: ", what));
 }
 
-bool ToU64(const msgpack::object& o, uint64_t* out) {
-  if (o.type != msgpack::type::POSITIVE_INTEGER) return false;
-  *out = o.via.u64;
-  return true;
-}
-
-bool ToU32(const msgpack::object& o, uint32_t* out) {
-  uint64_t v;
-  if (!ToU64(o, &v) || v > UINT32_MAX) return false;
-  *out = static_cast<uint32_t>(v);
-  return true;
-}
-
-bool ToI64(const msgpack::object& o, int64_t* out) {
-  if (o.type == msgpack::type::NEGATIVE_INTEGER) {
-    *out = o.via.i64;
-    return true;
-  }
-  if (o.type == msgpack::type::POSITIVE_INTEGER && o.via.u64 <= INT64_MAX) {
-    *out = static_cast<int64_t>(o.via.u64);
-    return true;
-  }
-  return false;
-}
-
-bool ToStr(const msgpack::object& o, absl::string_view* out) {
-  if (o.type != msgpack::type::STR) return false;
-  *out = absl::string_view(o.via.str.ptr, o.via.str.size);
-  return true;
-}
-
 // Decodes an argument array into `out`, reusing its storage.
-bool ToValues(const msgpack::object& o, std::vector<Value>* out) {
+bool ReadValues(internal::Cursor& c, std::vector<Value>* out) {
   out->clear();
-  if (o.type != msgpack::type::ARRAY || o.via.array.size > kMaxArgs) {
-    return false;
-  }
-  for (uint32_t i = 0; i < o.via.array.size; ++i) {
-    const msgpack::object& a = o.via.array.ptr[i];
-    switch (a.type) {
-      case msgpack::type::POSITIVE_INTEGER:
-        out->emplace_back(a.via.u64);
-        break;
-      case msgpack::type::NEGATIVE_INTEGER:
-        out->emplace_back(a.via.i64);
-        break;
-      case msgpack::type::FLOAT32:
-      case msgpack::type::FLOAT64:
-        out->emplace_back(a.via.f64);
-        break;
-      case msgpack::type::STR:
-        out->emplace_back(absl::string_view(a.via.str.ptr, a.via.str.size));
-        break;
-      default:
-        return false;
-    }
+  uint32_t n;
+  if (!c.ArrayHeader(&n) || n > kMaxArgs || n > c.remaining()) return false;
+  out->resize(n);
+  for (Value& v : *out) {
+    if (!c.Scalar(&v)) return false;
   }
   return true;
 }
@@ -216,42 +162,60 @@ void RecordWriter::AddPacked(uint64_t id, absl::string_view kind,
 }
 
 absl::Status BodyReader::Open(absl::string_view frame) {
-  zone_.clear();
-  elements_ = {0, nullptr};
-  absl::StatusOr<msgpack::object> obj =
-      internal::Unpack(zone_, frame, kBodyLimits);
-  if (!obj.ok()) return obj.status();
-  if (obj->type != msgpack::type::ARRAY) return Malformed("not a batch");
-  if (obj->via.array.size > kMaxBatchSize) return Malformed("batch too large");
-  elements_ = obj->via.array;
+  frame_ = absl::string_view();
+  starts_.clear();
+  if (frame.size() > kMaxBodyBytes) {
+    return Malformed(
+        absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
+  }
+  if (frame.empty()) return Malformed("empty");
+  internal::Cursor c(frame);
+  uint32_t n;
+  if (!c.ArrayHeader(&n)) return Malformed("not a batch");
+  if (n > kMaxBatchSize) return Malformed("batch too large");
+  if (n > c.remaining()) return Malformed("truncated");
+  starts_.reserve(n + 1);
+  // Tasks and records hold one level of arrays (their arguments).
+  for (uint32_t i = 0; i < n; ++i) {
+    starts_.push_back(static_cast<uint32_t>(c.position() - frame.data()));
+    if (const char* error = c.Skip(/*depth=*/2)) {
+      starts_.clear();
+      return Malformed(error);
+    }
+  }
+  if (c.remaining() != 0) {
+    starts_.clear();
+    return Malformed(absl::StrCat(c.remaining(), " bytes after the message"));
+  }
+  starts_.push_back(static_cast<uint32_t>(frame.size()));
+  frame_ = frame;
   return absl::OkStatus();
 }
 
 absl::Status TaskBatchReader::Get(size_t i, TaskView* out) const {
-  const msgpack::object& e = element(i);
-  if (e.type != msgpack::type::ARRAY || e.via.array.size != 4) {
+  internal::Cursor c(element(i));
+  uint32_t fields;
+  if (!c.ArrayHeader(&fields) || fields != 4) {
     return Malformed("a task is not [id, kind, args, attempt]");
   }
-  const msgpack::object* f = e.via.array.ptr;
-  if (!ToU64(f[0], &out->id) || !ToU32(f[1], &out->kind_index) ||
-      !ToValues(f[2], &out->args) || !ToU32(f[3], &out->attempt)) {
+  if (!c.Uint(&out->id) || !c.Uint32(&out->kind_index) ||
+      !ReadValues(c, &out->args) || !c.Uint32(&out->attempt)) {
     return Malformed("a task field has the wrong type");
   }
   return absl::OkStatus();
 }
 
 absl::Status RecordReader::Get(size_t i, RecordView* out) const {
-  const msgpack::object& e = element(i);
-  if (e.type != msgpack::type::ARRAY || e.via.array.size != 8) {
+  internal::Cursor c(element(i));
+  uint32_t fields;
+  if (!c.ArrayHeader(&fields) || fields != 8) {
     return Malformed("a record does not have 8 fields");
   }
-  const msgpack::object* f = e.via.array.ptr;
   uint32_t status;
-  if (!ToU64(f[0], &out->id) || !ToStr(f[1], &out->kind) ||
-      !ToValues(f[2], &out->args) || !ToU32(f[3], &status) ||
-      status >= kTaskStatusCount || !ToStr(f[4], &out->result) ||
-      !ToI64(f[5], &out->worker_pid) || !ToU32(f[6], &out->attempts) ||
-      !ToU64(f[7], &out->elapsed_us)) {
+  if (!c.Uint(&out->id) || !c.Str(&out->kind) || !ReadValues(c, &out->args) ||
+      !c.Uint32(&status) || status >= kTaskStatusCount ||
+      !c.Str(&out->result) || !c.Int(&out->worker_pid) ||
+      !c.Uint32(&out->attempts) || !c.Uint(&out->elapsed_us)) {
     return Malformed("a record field has the wrong type");
   }
   out->status = static_cast<TaskStatus>(status);

@@ -120,7 +120,9 @@ struct RecordView {
   uint64_t elapsed_us = 0;
 };
 
-// Decodes a body frame once; elements are then read by index.
+// Checks a body frame once; elements are then decoded by index, in place
+// (no object tree, no allocation once the reader has seen a batch this
+// large).
 class BodyReader {
  public:
   BodyReader() = default;
@@ -128,16 +130,21 @@ class BodyReader {
   BodyReader& operator=(const BodyReader&) = delete;
 
   // Returns kInvalidArgument if `frame` is not one msgpack array within the
-  // size limits. `frame` must outlive every view read from it.
+  // size limits (truncated, trailing bytes, nested too deeply, holding a
+  // bin, an ext or a map with entries). `frame` must outlive every view read
+  // from it.
   absl::Status Open(absl::string_view frame);
-  size_t size() const { return elements_.size; }
+  size_t size() const { return starts_.empty() ? 0 : starts_.size() - 1; }
 
  protected:
-  const msgpack::object& element(size_t i) const { return elements_.ptr[i]; }
+  // The bytes of element `i` (< size()).
+  absl::string_view element(size_t i) const {
+    return frame_.substr(starts_[i], starts_[i + 1] - starts_[i]);
+  }
 
  private:
-  msgpack::zone zone_;
-  msgpack::object_array elements_{0, nullptr};
+  absl::string_view frame_;
+  std::vector<uint32_t> starts_;  // element offsets, then the frame's end
 };
 
 class TaskBatchReader : public BodyReader {

@@ -61,10 +61,14 @@ class Runner {
   void set_env(tasks::Env env) { env_ = std::move(env); }
 
  private:
-  // Runs one task into records_. Returns a Fatal if it threw.
+  // Runs one task into records_, starting at *now (steady clock, ns), and
+  // sets *now to when it ended. Returns a Fatal if it threw (*now is then
+  // left as it was).
   std::optional<proto::Fatal> RunOne(uint64_t batch_id, uint32_t index,
-                                     const proto::TaskBatchReader& batch);
-  void Flush(uint64_t batch_id, ResultSink* sink);
+                                     const proto::TaskBatchReader& batch,
+                                     int64_t* now);
+  // Sends the records so far; `now` ends the chunk's wall time.
+  void Flush(uint64_t batch_id, int64_t now, ResultSink* sink);
 
   std::vector<const tasks::TaskDef*> kinds_;
   int64_t pid_;

@@ -19,6 +19,30 @@ bool SplitRange(absl::string_view text, absl::string_view* lo,
   return true;
 }
 
+// A short plain decimal ("30", "-7"): what almost every argument is, read
+// without the general parser. False for anything else (the caller then
+// uses proto::ParseArg, which decides and words the error).
+bool FastInteger(proto::ArgType type, absl::string_view text,
+                 proto::Value* out) {
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative && type != proto::ArgType::kInt) return false;
+  const size_t first = negative ? 1 : 0;
+  // 18 digits cannot overflow either type.
+  if (text.size() == first || text.size() - first > 18) return false;
+  int64_t v = 0;
+  for (size_t i = first; i < text.size(); ++i) {
+    const unsigned d = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  if (type == proto::ArgType::kInt) {
+    *out = negative ? -v : v;
+  } else {
+    *out = static_cast<uint64_t>(v);
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::Status TaskLine::Parse(const std::vector<Word>& words,
@@ -28,17 +52,21 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
   storage_.clear();
   count_ = 1;
   absl::string_view name = words[0].text;
-  std::optional<uint32_t> kind = kinds.Find(name);
-  if (!kind) {
-    std::string suggestion = kinds.Suggest(name);
-    return absl::NotFoundError(absl::StrCat(
-        "unknown task kind \"", name, "\"",
-        suggestion.empty() ? "" : absl::StrCat(" (did you mean \"", suggestion, "\"?)"),
-        "; --list-tasks shows them all"));
+  // Task files repeat one kind line after line: skip the hash lookup then.
+  if (table_ != &kinds || name != name_) {
+    std::optional<uint32_t> kind = kinds.Find(name);
+    if (!kind) {
+      std::string suggestion = kinds.Suggest(name);
+      return absl::NotFoundError(absl::StrCat(
+          "unknown task kind \"", name, "\"",
+          suggestion.empty() ? "" : absl::StrCat(" (did you mean \"", suggestion, "\"?)"),
+          "; --list-tasks shows them all"));
+    }
+    kind_ = *kind;
+    name_ = kinds.at(kind_).name;
+    table_ = &kinds;
   }
-  kind_ = *kind;
   const Kind& k = kinds.at(kind_);
-  name_ = k.name;
   const size_t n = words.size() - 1;
   if (!k.signature.AcceptsCount(n)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -53,7 +81,9 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
     Arg arg;
     absl::string_view lo, hi;
     bool integer = type == proto::ArgType::kInt || type == proto::ArgType::kUint;
-    if (integer && !w.quoted && SplitRange(w.text, &lo, &hi)) {
+    if (integer && FastInteger(type, w.text, &arg.value)) {
+      // A plain number, the usual case: nothing more to check.
+    } else if (integer && !w.quoted && SplitRange(w.text, &lo, &hi)) {
       absl::StatusOr<proto::Value> a = proto::ParseArg(type, lo);
       absl::StatusOr<proto::Value> b = a.ok() ? proto::ParseArg(type, hi) : a;
       if (!b.ok()) {

@@ -68,6 +68,7 @@ class TaskLine {
 
   uint32_t kind_ = 0;
   absl::string_view name_;  // the kind's name, owned by the KindTable
+  const KindTable* table_ = nullptr;  // where kind_ and name_ were found
   uint64_t count_ = 1;
   std::vector<Arg> args_;
   std::vector<size_t> ranges_;  // positions of range arguments

@@ -29,7 +29,7 @@ absl::Status Tokenizer::Tokenize(absl::string_view line) {
     // Fast path: a plain word.
     while (i < n && !IsBlank(line[i]) && line[i] != '\'' && line[i] != '"') ++i;
     if (i == n || IsBlank(line[i])) {
-      words_.push_back({line.substr(start, i - start), false});
+      words_.push_back(Word{absl::string_view(line.data() + start, i - start), false});
       continue;
     }
     // A word with quotes in it: build it in unescaped_.
