@@ -62,7 +62,9 @@ class Farm {
   void SubmitLine(absl::string_view line);
 
   // Runs the submitted tasks (and options.inputs, after them); calls
-  // `on_result` once per task. `on_result` must not throw.
+  // `on_result` once per task, in completion order. `on_result` must not
+  // throw. No logger process runs, so the output settings (output, format,
+  // fsync, keep_order, progress) do not apply.
   int Run(std::function<void(const Result&)> on_result);
   // Runs as the master binary does: a logger process writes the records to
   // options.output in options.format. With no task submitted and no
