@@ -222,6 +222,7 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   o.fsync = absl::GetFlag(FLAGS_fsync);
   o.resume = absl::GetFlag(FLAGS_resume);
   o.stats_json = resolve(absl::GetFlag(FLAGS_stats_json));
+  o.summary = true;
   o.results_dir = resolve(absl::GetFlag(FLAGS_results_dir));
   o.retries = absl::GetFlag(FLAGS_retries);
   if (o.retries == 0) return absl::InvalidArgumentError("--retries must be >= 1");

@@ -7,6 +7,7 @@
 // everything unacknowledged is sent again, in order, to its replacement,
 // which drops ids it already wrote. Full() tells the master to stop handing
 // out work while the logger is behind, which bounds the master's memory.
+// It is the master binary's RecordSink (master/record_sink.h).
 //
 // Use from one thread.
 
@@ -21,12 +22,13 @@
 
 #include <zmq.hpp>
 
+#include "master/record_sink.h"
 #include "proto/messages.h"
 #include "proto/transport.h"
 
 namespace taskfarm::master {
 
-class LogRelay {
+class LogRelay : public RecordSink {
  public:
   // `socket` is the master's log ROUTER. At most `max_unacked_bytes` are
   // held before Full() says so.
@@ -42,16 +44,16 @@ class LogRelay {
   bool attached() const { return logger_.has_value(); }
 
   // Queues a records frame (moved; the relay shares its buffer, no copy).
-  void Push(zmq::message_t body);
+  void Push(zmq::message_t body) override;
   // The logger wrote everything up to `seq`.
   void OnAck(uint64_t seq);
 
-  void SendProgress(const proto::Progress& progress);
+  void SendProgress(const proto::Progress& progress) override;
   // Asks the logger to finish once it has written everything.
-  void SendShutdown();
+  void SendShutdown() override;
 
-  bool Full() const { return unacked_bytes_ > max_unacked_bytes_; }
-  bool Empty() const { return unacked_.empty(); }
+  bool Full() const override { return unacked_bytes_ > max_unacked_bytes_; }
+  bool Empty() const override { return unacked_.empty(); }
   uint64_t acked_seq() const { return acked_; }
 
  private:

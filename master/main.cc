@@ -1,14 +1,15 @@
 // taskfarm master: runs a batch of tasks on local (and remote) workers.
-// Everything it does is in the library; this file only reads the command
-// line and maps the outcome to an exit code.
+// Everything it does is in the library (taskfarm::Farm, master/farm.h, the
+// same code path a program embedding taskfarm uses); this file only reads
+// the command line and maps the outcome to an exit code.
 
 #include <cstdio>
 #include <string>
 
 #include "base/version.h"
+#include "master/farm.h"
 #include "master/flags.h"
 #include "master/remote_flags.h"
-#include "master/session.h"
 
 int main(int argc, char** argv) {
   absl::StatusOr<taskfarm::master::Command> cmd =
@@ -34,5 +35,5 @@ int main(int argc, char** argv) {
     case taskfarm::master::Command::kRun:
       break;
   }
-  return taskfarm::master::Session(std::move(cmd->options)).Run();
+  return taskfarm::Farm(std::move(cmd->options)).Run();
 }

@@ -36,6 +36,7 @@ struct FarmOptions {
   bool fsync = false;
   bool resume = false;
   std::string stats_json;         // "" = none
+  bool summary = false;           // the summary on stderr at the end (CLI: on)
 
   // Failure handling.
   uint32_t retries = 3;

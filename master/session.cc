@@ -52,9 +52,10 @@ std::optional<uint32_t> FrameCount(const zmq::message_t& frame) {
 
 }  // namespace
 
-Session::Session(FarmOptions options)
+Session::Session(FarmOptions options, RecordSink* sink)
     : options_(std::move(options)),
       io_(options_),
+      sink_(sink),
       dispatcher_(Dispatcher::Options{options_.window,
                                       options_.target_batch_time,
                                       options_.max_batch, options_.retries}),
@@ -82,7 +83,9 @@ int Session::Run() {
   stats_.Finish(base::Now());
   if (!options_.list_tasks && (phase_ != Phase::kDone || exit_code_ != kExitUsage)) {
     const int restarts = supervisor_ ? supervisor_->restarts() : 0;
-    if (exit_code_ != kExitUsage) stats_.PrintSummary(stderr, restarts, outcome_);
+    if (options_.summary && exit_code_ != kExitUsage) {
+      stats_.PrintSummary(stderr, restarts, outcome_);
+    }
     if (!options_.stats_json.empty()) {
       std::ofstream out(options_.stats_json, std::ios::trunc);
       out << stats_.ToJson(restarts, outcome_, exit_code_);
@@ -110,10 +113,19 @@ absl::Status Session::Setup() {
   absl::StatusOr<SignalFd> signals = SignalFd::Create();
   if (!signals.ok()) return signals.status();
   signals_.emplace(*std::move(signals));
+  const bool with_logger = sink_ == nullptr;
   for (std::string* bin : {&options_.worker_bin, &options_.logger_bin}) {
-    if (!bin->empty()) continue;
-    absl::StatusOr<std::string> found =
-        FindBinary(bin == &options_.worker_bin ? "worker" : "logger");
+    const char* name = bin == &options_.worker_bin ? "worker" : "logger";
+    if (!with_logger && bin == &options_.logger_bin) continue;
+    if (!bin->empty()) {
+      // A typo fails now, not as a crash loop of children that cannot start.
+      if (access(bin->c_str(), X_OK) != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--", name, "_bin=", *bin, ": not an executable file"));
+      }
+      continue;
+    }
+    absl::StatusOr<std::string> found = FindBinary(name);
     if (!found.ok()) return found.status();
     *bin = *found;
   }
@@ -136,21 +148,24 @@ absl::Status Session::Setup() {
     remote_ = *std::move(remote);
     ports_.push_back(remote_->TakePort());
   }
-  log_socket_ = std::make_unique<proto::Transport>(*context_, zmq::socket_type::router);
-  log_socket_->socket().set(zmq::sockopt::router_mandatory, true);
-  log_socket_->socket().set(zmq::sockopt::sndhwm, 0);
-  if (absl::Status s = log_socket_->Bind(rundir_->Endpoint("log")); !s.ok()) {
-    return s;
+  if (with_logger) {
+    log_socket_ = std::make_unique<proto::Transport>(*context_, zmq::socket_type::router);
+    log_socket_->socket().set(zmq::sockopt::router_mandatory, true);
+    log_socket_->socket().set(zmq::sockopt::sndhwm, 0);
+    if (absl::Status s = log_socket_->Bind(rundir_->Endpoint("log")); !s.ok()) {
+      return s;
+    }
+    relay_ = std::make_unique<LogRelay>(log_socket_.get(), options_.max_unacked_bytes);
+    sink_ = relay_.get();
   }
   std::vector<proto::Transport*> ports;
   for (auto& p : ports_) ports.push_back(p.get());
   pool_ = std::make_unique<WorkerPool>(ports, options_.heartbeat * options_.liveness);
-  relay_ = std::make_unique<LogRelay>(log_socket_.get(), options_.max_unacked_bytes);
 
   check_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   supervisor_ = std::make_unique<supervise::Supervisor>(options_.restart,
                                                         supervise::SpawnOptions{});
-  logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));
+  if (with_logger) logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));
   for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(start_);
   startup_deadline_ = options_.startup_timeout.count() > 0
                           ? start_ + options_.startup_timeout
@@ -214,7 +229,7 @@ void Session::Loop() {
     const base::Instant now = base::Now();
     std::vector<zmq::pollitem_t> items;
     for (auto& p : ports_) items.push_back({p->socket().handle(), 0, ZMQ_POLLIN, 0});
-    items.push_back({log_socket_->socket().handle(), 0, ZMQ_POLLIN, 0});
+    if (log_socket_) items.push_back({log_socket_->socket().handle(), 0, ZMQ_POLLIN, 0});
     items.push_back({nullptr, signals_->fd(), ZMQ_POLLIN, 0});
     items.push_back({nullptr, check_fd_, ZMQ_POLLIN, 0});
     const int timeout = base::MillisUntil(NextTimer(now), now, 10000);
@@ -234,7 +249,7 @@ void Session::Loop() {
         OnWorkerMessage(port, **in, t);
       }
     }
-    for (int i = 0; i < kDrainPerWake; ++i) {
+    for (int i = 0; log_socket_ && i < kDrainPerWake; ++i) {
       absl::StatusOr<std::optional<proto::Parts>> in =
           log_socket_->Recv(kMaxLoggerParts, zmq::recv_flags::dontwait);
       if (!in.ok()) {
@@ -275,7 +290,8 @@ void Session::OnSignals() {
       std::fprintf(stderr, "taskfarm: stopping now\n");
       if (phase_ != Phase::kStopping) BeginStopping(base::Now());
       for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
-      supervisor_->Kill(logger_slot_, SIGTERM);  // it flushes what it has
+      // The logger flushes what it has.
+      if (logger_slot_ >= 0) supervisor_->Kill(logger_slot_, SIGTERM);
     }
   }
 }
@@ -345,15 +361,15 @@ void Session::OnTimers(base::Instant now) {
       for (int slot : worker_slots_) supervisor_->Kill(slot, SIGKILL);
       stop_deadline_ = now + kLoggerFlushTimeout;
     } else {
-      relay_->SendShutdown();
-      supervisor_->Stop(logger_slot_, now, SIGTERM, options_.grace);
+      sink_->SendShutdown();
+      if (logger_slot_ >= 0) supervisor_->Stop(logger_slot_, now, SIGTERM, options_.grace);
       stop_deadline_ = base::Instant::max();
     }
   }
 }
 
 void Session::SendProgress(base::Instant now) {
-  relay_->SendProgress(proto::Progress{
+  sink_->SendProgress(proto::Progress{
       io_.total(), stats_.done() + stats_.skipped(), stats_.not_ok(),
       static_cast<uint32_t>(pool_->size()),
       static_cast<uint64_t>(
@@ -370,7 +386,8 @@ void Session::BeginStopping(base::Instant now) {
     bool told = pool_->BySlot(slot) != nullptr;
     supervisor_->Stop(slot, now, told ? 0 : SIGTERM, options_.grace);
   }
-  if (supervisor_->state(logger_slot_) == supervise::ChildState::kDown) {
+  if (logger_slot_ >= 0 &&
+      supervisor_->state(logger_slot_) == supervise::ChildState::kDown) {
     supervisor_->Stop(logger_slot_, now, 0, options_.grace);
   }
 }
@@ -385,7 +402,7 @@ void Session::MaybeFinish(base::Instant now) {
   for (int slot : worker_slots_) {
     if (supervisor_->pid(slot) != 0) workers_gone = false;
   }
-  if (workers_gone && relay_->Empty() &&
+  if (workers_gone && logger_slot_ >= 0 && relay_->Empty() &&
       supervisor_->state(logger_slot_) == supervise::ChildState::kUp) {
     SendProgress(now);  // the final figures, for the progress line
     relay_->SendShutdown();
@@ -462,7 +479,7 @@ void Session::Report(std::vector<LooseTask> quarantined) {
     quarantine_writer_.Clear();
     quarantine_writer_.AddPacked(t.id, kind.name, t.args, t.failure, t.reason,
                                  t.last_pid, t.attempts, 0);
-    relay_->Push(proto::Frame(quarantine_writer_.Finish()));
+    sink_->Push(proto::Frame(quarantine_writer_.Finish()));
     stats_.AddQuarantined(Stats::Quarantined{t.id, kind.name, t.failure,
                                              t.reason, t.attempts});
   }
@@ -599,7 +616,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
   w.tasks_done += r.count;
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
   if (w.slot) supervisor_->Productive(*w.slot);
-  relay_->Push(std::move(parts[2]));
+  sink_->Push(std::move(parts[2]));
   CheckHalt();
   if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w);
 }
@@ -675,7 +692,7 @@ void Session::FinishCheck() {
   }
   stats_.SetTotal(io_.total());
   if (io_.done() != nullptr) stats_.SetSkipped(io_.done()->size());
-  supervisor_->Start(logger_slot_, base::Now());
+  if (logger_slot_ >= 0) supervisor_->Start(logger_slot_, base::Now());
   phase_ = Phase::kRunning;
   pool_->ForEach([&](WorkerEntry& w) { Welcome(w); });
 }
@@ -683,7 +700,7 @@ void Session::FinishCheck() {
 void Session::Dispatch() {
   if (phase_ != Phase::kRunning) return;
   TaskFeed* feed = io_.source();
-  while (!relay_->Full()) {
+  while (!sink_->Full()) {
     std::optional<Dispatcher::Grant> grant = dispatcher_.NextGrant(!feed->exhausted());
     if (!grant) break;
     writer_.Clear();

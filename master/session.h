@@ -9,6 +9,10 @@
 // the sockets, a signalfd and an eventfd, with a timeout from the nearest
 // timer: the master sleeps when there is nothing to do.
 //
+// Records go to a RecordSink: by default the logger process (through
+// LogRelay), which writes the output; or, for a program that embeds a Farm
+// (master/farm.h), a sink of the caller's, and then no logger is started.
+//
 //   kStarting --first hello--> kChecking --input ok--> kRunning
 //   kRunning --all reported / signal / halt / crash loop--> kStopping
 //   kStopping --every child exited--> kDone
@@ -35,6 +39,7 @@
 #include "master/input/kind_table.h"
 #include "master/log_relay.h"
 #include "master/options.h"
+#include "master/record_sink.h"
 #include "master/remote_workers.h"
 #include "master/runtime_dir.h"
 #include "master/signal_fd.h"
@@ -49,7 +54,9 @@ namespace taskfarm::master {
 
 class Session {
  public:
-  explicit Session(FarmOptions options);
+  // Records go to `sink` if given (not owned; must outlive Run), else to
+  // a logger process that writes options.output.
+  explicit Session(FarmOptions options, RecordSink* sink = nullptr);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();
@@ -110,7 +117,8 @@ class Session {
   std::unique_ptr<proto::Transport> log_socket_;
   std::unique_ptr<supervise::Supervisor> supervisor_;
   std::unique_ptr<WorkerPool> pool_;
-  std::unique_ptr<LogRelay> relay_;
+  std::unique_ptr<LogRelay> relay_;  // only with a logger process
+  RecordSink* sink_;                 // relay_, or the caller's sink
   std::unique_ptr<RemoteWorkers> remote_;  // tcp port and launcher, if any
   Dispatcher dispatcher_;
   supervise::CrashLoopBreaker breaker_;
@@ -122,7 +130,7 @@ class Session {
   absl::Status check_status_;
   std::vector<std::string> check_errors_;
 
-  int logger_slot_ = -1;
+  int logger_slot_ = -1;  // -1: no logger process
   std::vector<int> worker_slots_;
   absl::flat_hash_map<int, base::SharedPage> pages_;  // by worker slot
   proto::TaskBatchWriter writer_;

@@ -15,20 +15,29 @@ absl::StatusOr<SignalFd> SignalFd::Create() {
   sigset_t mask;
   sigemptyset(&mask);
   for (int s : {SIGINT, SIGTERM, SIGQUIT, SIGCHLD}) sigaddset(&mask, s);
-  if (sigprocmask(SIG_BLOCK, &mask, nullptr) != 0) {
+  sigset_t old_mask;
+  if (sigprocmask(SIG_BLOCK, &mask, &old_mask) != 0) {
     return absl::InternalError(absl::StrCat("sigprocmask: ", strerror(errno)));
   }
   int fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
   if (fd < 0) {
-    return absl::InternalError(absl::StrCat("signalfd: ", strerror(errno)));
+    const int error = errno;
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    return absl::InternalError(absl::StrCat("signalfd: ", strerror(error)));
   }
   // A closed output pipe must not kill the master; the logger reports it.
-  signal(SIGPIPE, SIG_IGN);
-  return SignalFd(fd);
+  struct sigaction ignore = {}, old_pipe = {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGPIPE, &ignore, &old_pipe);
+  return SignalFd(fd, old_mask, old_pipe);
 }
 
 SignalFd::~SignalFd() {
-  if (fd_ >= 0) close(fd_);
+  if (fd_ < 0) return;  // moved from
+  close(fd_);
+  sigaction(SIGPIPE, &old_pipe_, nullptr);
+  sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 
 std::vector<int> SignalFd::Read() {

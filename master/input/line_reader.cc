@@ -33,11 +33,12 @@ absl::StatusOr<LineReader> LineReader::OpenFile(const std::string& path,
   return r;
 }
 
-LineReader LineReader::FromText(std::string text, std::string display_name) {
+LineReader LineReader::FromText(std::string text, std::string display_name,
+                                bool semicolons) {
   LineReader r;
   r.buffer_ = std::move(text);
   r.eof_ = true;
-  r.semicolons_ = true;
+  r.semicolons_ = semicolons;
   r.name_ = std::move(display_name);
   return r;
 }

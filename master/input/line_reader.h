@@ -33,8 +33,10 @@ class LineReader {
   // Opens `path`. Returns kNotFound or kUnavailable with the reason.
   static absl::StatusOr<LineReader> OpenFile(const std::string& path,
                                              std::string display_name = "");
-  // Lines of `text`, split at newlines and, outside quotes, at ';'.
-  static LineReader FromText(std::string text, std::string display_name);
+  // Lines of `text`, split at newlines and (if `semicolons`) outside
+  // quotes at ';'.
+  static LineReader FromText(std::string text, std::string display_name,
+                             bool semicolons = true);
 
   LineReader(LineReader&& other) noexcept;
   LineReader& operator=(LineReader&& other) noexcept;

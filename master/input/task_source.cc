@@ -44,7 +44,8 @@ TaskSource::TaskSource(std::vector<InputSpec> inputs, const KindTable* kinds)
 absl::StatusOr<LineReader> TaskSource::Open(const InputSpec& spec) const {
   if (spec.is_text) {
     return LineReader::FromText(spec.text,
-                                spec.name.empty() ? "--tasks" : spec.name);
+                                spec.name.empty() ? "--tasks" : spec.name,
+                                /*semicolons=*/!spec.lines_only);
   }
   return LineReader::OpenFile(spec.path, spec.name);
 }

@@ -38,6 +38,7 @@ struct InputSpec {
   std::string path;  // a file to read; unused for text
   std::string text;  // --tasks text; used if is_text
   bool is_text = false;
+  bool lines_only = false;  // text: one task per line, ';' is no separator
   std::string name;  // how errors name it; defaults to path
 };
 
