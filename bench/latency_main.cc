@@ -49,6 +49,7 @@ ABSL_FLAG(int, round_trips, 2000, "bare round trips");
 ABSL_FLAG(int, tasks, 2000, "tasks through taskfarm, one in flight");
 ABSL_FLAG(int, starts, 20, "worker start-ups");
 ABSL_FLAG(int, lone, 10, "whole-process runs of a one-task batch");
+ABSL_FLAG(std::string, worker, "", "worker executable (default: runfiles)");
 
 namespace taskfarm::bench {
 namespace {
@@ -232,7 +233,9 @@ void Row(const char* what, double p50, double p99, const char* unit, size_t n) {
 
 int Run() {
   absl::StatusOr<std::string> master = FindRunfile("master/master");
-  absl::StatusOr<std::string> worker = FindRunfile("worker/worker");
+  absl::StatusOr<std::string> worker = absl::GetFlag(FLAGS_worker).empty()
+                                            ? FindRunfile("worker/worker")
+                                            : absl::GetFlag(FLAGS_worker);
   if (!master.ok() || !worker.ok()) {
     std::fprintf(stderr, "latency: cannot find the master or the worker\n");
     return 2;

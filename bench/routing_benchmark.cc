@@ -258,7 +258,7 @@ void BM_MasterHotPath(benchmark::State& state) {
     std::optional<Dispatcher::Grant> grant = dispatcher.NextGrant(true);
     writer.Clear();
     uint64_t min_id = source->next_id();
-    uint32_t n = dispatcher.TakeRequeued(*grant, &writer);
+    uint32_t n = dispatcher.TakeRequeued(*grant, &writer, &min_id);
     n += *source->Fill(&writer, grant->max_tasks - n, UINT64_MAX, nullptr);
     auto body = std::make_shared<const std::string>(writer.Finish());
     const uint64_t batch_id = dispatcher.Commit(*grant, body, n, min_id);
