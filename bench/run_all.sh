@@ -132,11 +132,13 @@ fi
 # ------------------------------------------------------------------ memory
 if wants memory; then
   echo "== memory: $mem_tasks tasks, streamed (load $(load))"
-  TIMEFORMAT='%R'
-  { time "$master" --format=csv --tasks="fibmod 1..$mem_tasks 1000000007" \
-      >/dev/null 2>"$out/memory.log" & pid=$!
-    bench/rss_sampler.sh "$pid" "$out/rss.tsv" 0.5
-    wait "$pid"; } 2>"$out/memory.time"
+  t0="$(date +%s.%N)"
+  "$master" --format=csv --tasks="fibmod 1..$mem_tasks 1000000007" \
+    >/dev/null 2>"$out/memory.log" &
+  pid=$!
+  bench/rss_sampler.sh "$pid" "$out/rss.tsv" 0.5
+  wait "$pid"
+  printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)" >"$out/memory.time"
   read -r m w l n < <(awk 'NR > 1 {
       if ($2 > m) m = $2; if ($3 > w) w = $3; if ($4 > l) l = $4; n++ }
       END {printf "%.1f %.1f %.1f %d", m / 1024, w / 1024, l / 1024, n}' "$out/rss.tsv")
