@@ -24,6 +24,10 @@ namespace {
 constexpr size_t kMaxParts = 2;
 // Output is written when this much is buffered, or when nothing more waits.
 constexpr size_t kWriteChunk = 1 << 20;
+// Acks are coalesced: sent at most this long after the write they confirm
+// (or at once when the batch ends), so that with one task in flight the
+// master does not wake a second time for every task.
+constexpr std::chrono::milliseconds kAckDelay{1};
 
 void Complain(const absl::Status& s) {
   std::fprintf(stderr, "logger: %s\n", std::string(s.message()).c_str());
@@ -70,6 +74,7 @@ int Logger::Run() {
   proto::RecordReader reader;
   proto::RecordView record;
   uint64_t acked_seq = 0;
+  base::Instant ack_due = base::Instant::max();  // when the next Ack is due
   bool done = false;
   bool finished = false;  // the master said the batch is over
   int exit_code = kExitOk;
@@ -77,7 +82,11 @@ int Logger::Run() {
   while (!done) {
     zmq::pollitem_t items[] = {{socket.socket().handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, signal_fd, ZMQ_POLLIN, 0}};
-    (void)proto::Poll(absl::MakeSpan(items), std::chrono::milliseconds(-1));
+    const bool ack_pending = sink.written_seq() > acked_seq;
+    const base::Instant now = base::Now();
+    (void)proto::Poll(absl::MakeSpan(items),
+                      std::chrono::milliseconds(
+                          ack_pending ? base::MillisUntil(ack_due, now, 1000) : -1));
     if (items[1].revents & ZMQ_POLLIN) done = true;  // flush what we have, go
     while (!done && sink.buffered_bytes() < kWriteChunk) {
       absl::StatusOr<std::optional<proto::Parts>> in =
@@ -125,7 +134,11 @@ int Logger::Run() {
       }
     }
     if (sink.written_seq() > acked_seq) {
+      const base::Instant t = base::Now();
+      if (ack_due == base::Instant::max()) ack_due = t + kAckDelay;
+      if (!done && !finished && t < ack_due) continue;  // more may come
       acked_seq = sink.written_seq();
+      ack_due = base::Instant::max();
       (void)socket.Send({proto::Codec::Encode(proto::Ack{acked_seq})});
     }
   }

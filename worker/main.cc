@@ -12,6 +12,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/version.h"
 #include "tasks/registry.h"
@@ -41,7 +43,6 @@ ABSL_FLAG(absl::Duration, master_timeout, absl::Seconds(60),
           "exiting 75");
 ABSL_FLAG(bool, list_tasks, false,
           "print the task kinds this worker can run, and exit");
-ABSL_FLAG(bool, version, false, "print the version and exit");
 
 namespace {
 
@@ -73,11 +74,14 @@ int main(int argc, char** argv) {
       "--timeout, 75 the master went silent, 77 the master refused our key.");
   std::vector<std::string> store;
   std::vector<char*> args = Underscored(argc, argv, &store);
+  // --version is Abseil's own flag (a flag of ours by that name would
+  // clash with it now that Abseil is linked statically); it prints this.
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("taskfarm worker ", taskfarm::base::kVersion, "\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, args.data());
-  if (absl::GetFlag(FLAGS_version)) {
-    std::printf("taskfarm worker %s\n", taskfarm::base::kVersion);
-    return 0;
-  }
   if (absl::GetFlag(FLAGS_list_tasks)) {
     for (const auto* def : taskfarm::tasks::TaskRegistry::Global()->List()) {
       std::printf("%-12s %-16s %s\n", def->name.c_str(),
