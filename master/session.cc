@@ -410,6 +410,12 @@ void Session::MaybeFinish(base::Instant now) {
   }
   if (supervisor_->AllExited()) {
     phase_ = Phase::kDone;
+    if (exit_code_ < 0 && relay_ && !relay_->Empty()) {
+      // Every child is gone, yet the logger never confirmed some records:
+      // never report such a batch as done.
+      exit_code_ = kExitOutputFailed;
+      outcome_ = "the logger did not write every record";
+    }
     if (exit_code_ < 0) {
       exit_code_ = stats_.not_ok() > 0 ? kExitTasksFailed : kExitOk;
       outcome_ = stats_.not_ok() > 0 ? "done; some tasks failed" : "done";

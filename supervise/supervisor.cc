@@ -184,8 +184,10 @@ std::optional<int> Supervisor::SlotOfPid(pid_t pid) const {
 }
 
 bool Supervisor::AllExited() const {
-  return std::none_of(slots_.begin(), slots_.end(),
-                      [](const Slot& s) { return s.child.has_value(); });
+  return std::all_of(slots_.begin(), slots_.end(), [](const Slot& s) {
+    return !s.child.has_value() &&
+           (s.state == ChildState::kDown || s.state == ChildState::kFailed);
+  });
 }
 
 }  // namespace taskfarm::supervise

@@ -101,7 +101,9 @@ class Supervisor {
   std::optional<int> SlotOfPid(pid_t pid) const;
   int slot_count() const { return static_cast<int>(slots_.size()); }
   int restarts() const { return restarts_; }
-  // Whether no slot has a child process.
+  // Whether every slot has settled: no child process and none to come
+  // (down or failed). A slot waiting out its restart delay has not: the
+  // child it stands for is still needed.
   bool AllExited() const;
 
  private:

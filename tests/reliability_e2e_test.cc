@@ -148,6 +148,35 @@ TEST(Reliability, WorkerThatCannotStartIsACrashLoop) {
   EXPECT_NE(run.err.find("before saying hello"), std::string::npos) << run.err;
 }
 
+// The logger killed twice in quick succession waits out a restart delay;
+// the batch ends meanwhile. The master must wait for the new logger and
+// hand it every record, not leave with them unwritten.
+TEST(Reliability, LoggerInItsRestartDelayAtTheEndStillWritesEverything) {
+  std::string dir = TempDir("logger_backoff");
+  std::string out = dir + "/out.jsonl";
+  Process master(MasterArgv({"--workers=1", "--format=jsonl", "--output=" + out,
+                             "--restart-delay=2s", "--tasks=fib 0..999; sleep 300"}),
+                 dir);
+  auto logger = [&]() -> pid_t {
+    for (pid_t p : ChildrenOf(master.pid())) {
+      if (CommandName(p) == "logger" && Alive(p)) return p;
+    }
+    return 0;
+  };
+  pid_t first = 0, second = 0;
+  ASSERT_TRUE(WaitFor([&] { return (first = logger()) != 0; }, seconds(30)));
+  kill(first, SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return (second = logger()) != 0 && second != first; },
+                      seconds(30)));
+  kill(second, SIGKILL);
+  std::optional<int> code = master.Wait(seconds(60));
+  ASSERT_TRUE(code.has_value()) << "the batch did not finish";
+  ASSERT_EQ(*code, 0) << master.err();
+  std::map<uint64_t, nlohmann::json> got = ById(ReadJsonl(out));
+  EXPECT_EQ(got.size(), 1001u) << master.err();
+  EXPECT_NE(master.err().find("2 logger restarts"), std::string::npos) << master.err();
+}
+
 TEST(Reliability, KilledMasterResumesToAnExactOutput) {
   std::string dir = TempDir("resume");
   std::string out = dir + "/out.jsonl";

@@ -249,6 +249,18 @@ TEST_F(SupervisorTest, StopWithoutASignalOnlySetsTheDeadline) {
       << "it was sent SIGTERM";
 }
 
+TEST_F(SupervisorTest, ASlotWaitingToRestartHasNotExited) {
+  int slot = sup_.Add("broken", kCannotRun);
+  sup_.Start(slot, now_);
+  ASSERT_EQ(sup_.Reap(now_).size(), 1u);
+  ASSERT_EQ(sup_.pid(slot), 0);
+  EXPECT_EQ(sup_.state(slot), ChildState::kBackoff);
+  EXPECT_FALSE(sup_.AllExited()) << "its replacement is still to come";
+  sup_.Stop(slot, now_, SIGTERM, seconds(1));
+  EXPECT_EQ(sup_.state(slot), ChildState::kDown);
+  EXPECT_TRUE(sup_.AllExited());
+}
+
 TEST_F(SupervisorTest, GiveUpEndsEverySlotFailed) {
   int backing_off = sup_.Add("broken", kCannotRun);
   int running = sup_.Add("worker", kSleeps);

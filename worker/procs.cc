@@ -75,16 +75,7 @@ int RunProcs(const std::vector<std::string>& argv, int procs) {
   int result = kExitOk;
   int stop_signal = 0;
   bool crash_loop = false;
-  auto done = [&] {
-    for (int slot = 0; slot < supervisor.slot_count(); ++slot) {
-      supervise::ChildState st = supervisor.state(slot);
-      if (st != supervise::ChildState::kDown && st != supervise::ChildState::kFailed) {
-        return false;
-      }
-    }
-    return supervisor.AllExited();
-  };
-  while (!done()) {
+  while (!supervisor.AllExited()) {
     now = base::Now();
     int timeout = 1000;
     if (std::optional<base::Instant> t = supervisor.NextDeadline()) {
