@@ -38,16 +38,21 @@ void Dispatcher::MarkReady(WorkerId id, Worker& w) {
   }
 }
 
-uint32_t Dispatcher::BatchSize(const Worker& w) const {
+uint32_t Dispatcher::BatchSize(const Worker& w, uint64_t left) const {
   if (w.ns_per_task < 0) return 1;  // first, measure
   double target = static_cast<double>(
       std::chrono::nanoseconds(options_.target_batch_time).count());
   double size = target / std::max(w.ns_per_task, 1.0);
+  // A share of what is left: half of it split among the workers.
+  const double share = static_cast<double>(left) /
+                       (2.0 * static_cast<double>(std::max<size_t>(1, workers_.size())));
+  size = std::min(size, share);
   if (size >= options_.max_batch) return options_.max_batch;
   return std::max<uint32_t>(1, static_cast<uint32_t>(size));
 }
 
-std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
+std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available,
+                                                       uint64_t fresh_left) {
   size_t checked = 0;
   const size_t ready_count = ready_.size();
   while (checked++ < ready_count && !ready_.empty()) {
@@ -87,7 +92,10 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available) {
       ready_.push_back(id);
       continue;
     }
-    uint32_t size = BatchSize(w);
+    const uint64_t left = fresh_available ? fresh_left : 0;
+    uint32_t size = BatchSize(w, left >= UINT64_MAX - requeued_.size()
+                                     ? UINT64_MAX
+                                     : left + requeued_.size());
     if (w.capped && w.budget < size) size = static_cast<uint32_t>(w.budget);
     return Grant{id, size, false};
   }

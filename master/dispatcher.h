@@ -8,7 +8,9 @@
 // queued behind it), and a worker is granted a new batch only when it has
 // room, the way lbbroker.cpp reads tasks only for idle workers. Batch size
 // follows each worker's measured time per task, so that a batch takes about
-// `target_batch_time`: hundreds of tiny tasks per message, one long task.
+// `target_batch_time`: hundreds of tiny tasks per message, one long task;
+// and no batch is more than its share of the tasks left (guided
+// self-scheduling), so the batch ends with every worker busy.
 //
 // Failure: a batch is live until all its results came back. When a worker
 // dies, its queued batches go back without a strike; in the batch it was
@@ -68,7 +70,7 @@ class Dispatcher {
  public:
   struct Options {
     uint32_t window = 2;
-    base::Duration target_batch_time = std::chrono::milliseconds(2);
+    base::Duration target_batch_time = std::chrono::milliseconds(10);
     uint32_t max_batch = 1024;
     uint32_t retries = 3;
   };
@@ -103,8 +105,12 @@ class Dispatcher {
   std::vector<LooseTask> OnFatal(WorkerId worker, const proto::Fatal& fatal);
 
   // The next worker with room, and how much to send it; nullopt if none.
-  // `fresh_available` says whether the feed can still produce tasks.
-  std::optional<Grant> NextGrant(bool fresh_available);
+  // `fresh_available` says whether the feed can still produce tasks, and
+  // `fresh_left` how many (if known): near the end of a batch, grants
+  // shrink to a share of what is left (guided self-scheduling), so that no
+  // worker is left with a long queue while the others idle.
+  std::optional<Grant> NextGrant(bool fresh_available,
+                                 uint64_t fresh_left = UINT64_MAX);
 
   // Writes requeued tasks for `grant` into `writer` (one, if isolated).
   // Returns how many; the caller fills the rest from the feed.
@@ -168,7 +174,7 @@ class Dispatcher {
   std::optional<LooseTask> Strike(LooseTask task, const Loss& loss);
   void Requeue(std::vector<LooseTask> tasks, bool suspects);
   void DropBatch(uint64_t batch_id);
-  uint32_t BatchSize(const Worker& w) const;
+  uint32_t BatchSize(const Worker& w, uint64_t left) const;
   // No isolated task waits: workers kept draining may work again.
   void ReleaseReservations();
 

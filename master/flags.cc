@@ -35,7 +35,7 @@ ABSL_FLAG(bool, fsync, false, "fdatasync before acknowledging records");
 ABSL_FLAG(bool, resume, false, "continue a batch in --output");
 ABSL_FLAG(std::string, stats_json, "", "write the summary as JSON");
 ABSL_FLAG(std::string, results_dir, "", "directory for exec output files");
-ABSL_FLAG(absl::Duration, batch_time, absl::Milliseconds(2), "target batch time");
+ABSL_FLAG(absl::Duration, batch_time, absl::Milliseconds(10), "target batch time");
 ABSL_FLAG(uint32_t, window, 2, "batches a worker may hold");
 ABSL_FLAG(uint32_t, max_batch, 1024, "largest batch");
 ABSL_FLAG(std::string, halt, "never", "when to stop early");
@@ -121,7 +121,7 @@ Failures:
                          this long (default 5s); a second signal stops at once
 
 Scheduling (rarely needed; batching adapts to measured task time):
-  --batch-time=D         target compute time of one batch (default 2ms)
+  --batch-time=D         target compute time of one batch (default 10ms)
   --window=N             batches a worker may hold (default 2)
   --max-batch=N          largest batch (default 1024)
 )", RemoteHelpText(), R"(

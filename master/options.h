@@ -53,7 +53,7 @@ struct FarmOptions {
 
   // Scheduling.
   uint32_t window = 2;
-  base::Duration target_batch_time = std::chrono::milliseconds(2);
+  base::Duration target_batch_time = std::chrono::milliseconds(10);
   uint32_t max_batch = 1024;
   size_t max_unacked_bytes = 64 << 20;
 

@@ -619,6 +619,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
     return;
   }
   stats_.AddResults(r, w.id, w.host, w.pid);
+  stats_.ResultsIn(base::Now());
   w.tasks_done += r.count;
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
   if (w.slot) supervisor_->Productive(*w.slot);
@@ -707,7 +708,13 @@ void Session::Dispatch() {
   if (phase_ != Phase::kRunning) return;
   TaskFeed* feed = io_.source();
   while (!sink_->Full()) {
-    std::optional<Dispatcher::Grant> grant = dispatcher_.NextGrant(!feed->exhausted());
+    // Tasks left in the feed: known once the input was checked (if not,
+    // batch sizes are not capped).
+    const uint64_t fresh_left = io_.total() > feed->next_id()
+                                    ? io_.total() - feed->next_id()
+                                    : UINT64_MAX;
+    std::optional<Dispatcher::Grant> grant =
+        dispatcher_.NextGrant(!feed->exhausted(), fresh_left);
     if (!grant) break;
     writer_.Clear();
     uint64_t min_id = feed->next_id();
@@ -738,6 +745,7 @@ void Session::Dispatch() {
     uint64_t batch_id = dispatcher_.Commit(*grant, body, n, min_id);
     WorkerEntry& w = *pool_->Get(grant->worker);
     pool_->SendTasks(w, batch_id, n, SharedFrame(body));
+    stats_.TasksSent(base::Now());
     if (dispatcher_.Spent(w.id) && !w.retiring) {
       // Its successor starts now, while it finishes: no capacity gap.
       w.retiring = true;

@@ -44,6 +44,11 @@ void Stats::AddResults(const proto::Results& results, uint64_t worker_key,
   w.tasks += results.count;
 }
 
+double Stats::compute_seconds() const {
+  if (first_sent_ == base::Instant{} || last_result_ < first_sent_) return 0;
+  return Seconds(last_result_ - first_sent_);
+}
+
 void Stats::AddQuarantined(Quarantined q) {
   ++done_;
   ++by_status_[static_cast<int>(q.status)];
@@ -64,8 +69,9 @@ void Stats::PrintSummary(std::FILE* out, int restarts,
                 counts);
   if (skipped_ > 0) absl::FPrintF(out, " (+%d already in the output)", skipped_);
   absl::FPrintF(out, "\n");
-  absl::FPrintF(out, "  time      %.3f s, %.0f tasks/s\n", secs,
-                secs > 0 ? static_cast<double>(done_) / secs : 0.0);
+  absl::FPrintF(out, "  time      %.3f s, %.0f tasks/s (tasks ran for %.3f s)\n",
+                secs, secs > 0 ? static_cast<double>(done_) / secs : 0.0,
+                compute_seconds());
   std::string per_worker;
   int shown = 0;
   for (const auto& [key, w] : workers_) {
@@ -111,8 +117,11 @@ std::string Stats::ToJson(int restarts, const std::string& outcome,
                     proto::TaskStatusName(static_cast<proto::TaskStatus>(i)),
                     "\":", by_status_[i]);
   }
-  absl::StrAppendFormat(&json, "},\"wall_seconds\":%.6f,\"tasks_per_second\":%.1f",
-                        secs, secs > 0 ? static_cast<double>(done_) / secs : 0.0);
+  absl::StrAppendFormat(&json,
+                        "},\"wall_seconds\":%.6f,\"compute_seconds\":%.6f,"
+                        "\"tasks_per_second\":%.1f",
+                        secs, compute_seconds(),
+                        secs > 0 ? static_cast<double>(done_) / secs : 0.0);
   absl::StrAppend(&json, ",\"restarts\":", restarts,
                   ",\"worker_deaths\":", worker_deaths_,
                   ",\"logger_restarts\":", logger_restarts_, ",\"workers\":[");

@@ -38,6 +38,12 @@ class Stats {
 
   void Start(base::Instant now) { start_ = now; }
   void Finish(base::Instant now) { end_ = now; }
+  // The compute phase: from the first task sent to the last result. Without
+  // start-up and shutdown, it is what CPU scaling is measured on.
+  void TasksSent(base::Instant now) {
+    if (first_sent_ == base::Instant{}) first_sent_ = now;
+  }
+  void ResultsIn(base::Instant now) { last_result_ = now; }
 
   void AddResults(const proto::Results& results, uint64_t worker_key,
                   const std::string& host, int64_t pid);
@@ -61,7 +67,10 @@ class Stats {
   std::string ToJson(int restarts, const std::string& outcome, int exit_code) const;
 
  private:
+  double compute_seconds() const;
+
   base::Instant start_{}, end_{};
+  base::Instant first_sent_{}, last_result_{};
   uint64_t total_ = 0, skipped_ = 0, done_ = 0, dropped_ = 0;
   std::array<uint64_t, proto::kTaskStatusCount> by_status_{};
   std::map<uint64_t, PerWorker> workers_;  // by worker key, in start order

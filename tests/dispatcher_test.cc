@@ -157,6 +157,27 @@ TEST_F(DispatcherTest, BatchSizeIsCappedByMaxBatch) {
   EXPECT_EQ(b->size(), 8u);
 }
 
+TEST_F(DispatcherTest, BatchesShrinkToAShareOfWhatIsLeft) {
+  // Two workers measured at 100 tasks per batch; 100 fresh tasks after the
+  // two measuring ones. Each grant is at most half of what is left split
+  // between the two workers: 25, 18, 14, ... down to 1, never 100.
+  Use({.window = 1}, /*fresh=*/102);
+  AddMeasuredWorkers(2, 100);
+  h().TellTasksLeft();
+  uint64_t left = 100;
+  std::vector<uint32_t> sizes;
+  while (std::optional<SentBatch> b = h().Send()) {
+    EXPECT_EQ(b->size(), std::max<uint64_t>(1, left / 4)) << "left " << left;
+    left -= b->size();
+    sizes.push_back(b->size());
+    ASSERT_TRUE(h().Report(*b, 0, b->size(), 20));
+  }
+  EXPECT_EQ(left, 0u);
+  ASSERT_GE(sizes.size(), 2u);
+  EXPECT_EQ(sizes.front(), 25u);
+  EXPECT_EQ(sizes.back(), 1u);
+}
+
 TEST_F(DispatcherTest, TimePerTaskIsMeasuredPerChunkAndMovesTowardNewSpeed) {
   Use({.window = 1});
   AddMeasuredWorkers(1, 200);  // 10 us per task

@@ -17,8 +17,8 @@ namespace taskfarm::bench {
 namespace {
 
 std::vector<ScalingPoint> Sample() {
-  return Derive({{1, 4.0, 200, 3.9}, {2, 2.05, 200, 4.0}, {3, 2.1, 200, 4.1},
-                 {4, 2.2, 200, 4.2}});
+  return Derive({{1, 4.0, 200, 3.9, 3.8}, {2, 2.05, 200, 4.0, 1.9},
+                 {3, 2.1, 200, 4.1, 1.95}, {4, 2.2, 200, 4.2, 2.0}});
 }
 
 // Every <tag> closed in order, no stray '<' or '&' outside markup.
@@ -64,6 +64,18 @@ TEST(ScalingPoint, DerivesAgainstOneWorker) {
   EXPECT_NEAR(p[3].efficiency, 4.0 / 2.2 / 4, 1e-12);
 }
 
+TEST(ScalingPoint, DerivesTheTasksPhaseApart) {
+  std::vector<ScalingPoint> p = Sample();
+  EXPECT_DOUBLE_EQ(p[0].tasks_speedup, 1.0);
+  EXPECT_DOUBLE_EQ(p[1].tasks_speedup, 2.0);
+  EXPECT_DOUBLE_EQ(p[1].tasks_efficiency, 1.0);
+  EXPECT_NEAR(p[3].tasks_efficiency, 3.8 / 2.0 / 4, 1e-12);
+  // Unknown tasks phase (an older master): zeros, not a division by zero.
+  std::vector<ScalingPoint> q = Derive({{1, 2.0, 10, 0}, {2, 1.0, 10, 0, 0.5}});
+  EXPECT_EQ(q[1].tasks_speedup, 0);
+  EXPECT_DOUBLE_EQ(q[1].speedup, 2.0);
+}
+
 TEST(ScalingPoint, NoBaselineMeansNoSpeedup) {
   std::vector<ScalingPoint> p = Derive({{2, 1.0, 10, 0}});
   EXPECT_EQ(p[0].speedup, 0);
@@ -75,23 +87,26 @@ TEST(TableWriter, CsvHasHeaderAndOneRowPerPoint) {
   const std::string csv = FormatCsv(Sample());
   std::vector<std::string> lines = absl::StrSplit(csv, '\n');
   ASSERT_EQ(lines.size(), 6u);  // header, 4 rows, "" after the last \n
-  EXPECT_EQ(lines[0], "workers,wall_s,tasks,tasks_per_s,speedup,efficiency,cpu_s");
-  EXPECT_EQ(lines[1], "1,4.000000,200,50.000,1.0000,1.0000,3.900");
-  EXPECT_EQ(lines[2], "2,2.050000,200,97.561,1.9512,0.9756,4.000");
+  EXPECT_EQ(lines[0],
+            "workers,wall_s,tasks,tasks_per_s,speedup,efficiency,cpu_s,"
+            "tasks_phase_s,tasks_phase_speedup,tasks_phase_efficiency");
+  EXPECT_EQ(lines[1], "1,4.000000,200,50.000,1.0000,1.0000,3.900,3.800000,1.0000,1.0000");
+  EXPECT_EQ(lines[2], "2,2.050000,200,97.561,1.9512,0.9756,4.000,1.900000,2.0000,1.0000");
   EXPECT_EQ(lines[5], "");
   for (size_t i = 1; i < 5; ++i) {
     SCOPED_TRACE(lines[i]);
-    EXPECT_EQ(std::vector<std::string>(absl::StrSplit(lines[i], ',')).size(), 7u);
+    EXPECT_EQ(std::vector<std::string>(absl::StrSplit(lines[i], ',')).size(), 10u);
   }
 }
 
 TEST(TableWriter, TableAlignsColumns) {
   const std::string table = FormatTable(Sample());
   std::vector<std::string> lines = absl::StrSplit(table, '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 5u);
+  ASSERT_EQ(lines.size(), 6u);  // two header lines, four rows
   for (const std::string& line : lines) EXPECT_EQ(line.size(), lines[0].size()) << line;
-  EXPECT_NE(lines[2].find("1.951"), std::string::npos);
-  EXPECT_NE(lines[2].find("0.976"), std::string::npos);
+  EXPECT_NE(lines[3].find("1.951"), std::string::npos);
+  EXPECT_NE(lines[3].find("0.976"), std::string::npos);
+  EXPECT_NE(lines[3].find("2.000"), std::string::npos);  // tasks phase
 }
 
 TEST(SvgChart, IsWellFormed) {
@@ -114,7 +129,11 @@ TEST(SvgChart, PlacesEveryPointOnItsCoordinates) {
         "<circle cx=\"%.1f\" cy=\"%.1f\"", g.X(p.m.workers), g.Y(p.speedup));
     EXPECT_NE(svg.find(circle), std::string::npos) << circle;
     EXPECT_NE(svg.find(absl::StrFormat(">%.2f</text>", p.speedup)), std::string::npos);
+    const std::string phase = absl::StrFormat(
+        "<circle cx=\"%.1f\" cy=\"%.1f\"", g.X(p.m.workers), g.Y(p.tasks_speedup));
+    EXPECT_NE(svg.find(phase), std::string::npos) << phase;
   }
+  EXPECT_NE(svg.find(">tasks phase<"), std::string::npos);
   // Axes: W = 0 at the left edge of the plot, speedup 0 at its bottom.
   EXPECT_DOUBLE_EQ(g.X(0), ChartGeometry::kLeft);
   EXPECT_DOUBLE_EQ(g.Y(0), ChartGeometry::kHeight - ChartGeometry::kBottom);

@@ -10,6 +10,7 @@ namespace taskfarm::bench {
 namespace {
 
 constexpr char kMeasured[] = "#1f6feb";
+constexpr char kPhase[] = "#1a7f37";
 constexpr char kIdeal[] = "#8b949e";
 constexpr char kCores[] = "#d1242f";
 constexpr char kFont[] =
@@ -40,6 +41,32 @@ std::string Line(double x1, double y1, double x2, double y2,
                       Num(x2), "\" y2=\"", Num(y2), "\" ", style, "/>\n");
 }
 
+// One measured series: the line, a dot per point with a tooltip, and each
+// speedup written above (or below) its dot.
+std::string Series(const ChartGeometry& g, const std::vector<ScalingPoint>& points,
+                   double ScalingPoint::*speedup, double ScalingPoint::*efficiency,
+                   const char* color, double label_dy, const std::string& what) {
+  std::string svg, path;
+  for (const ScalingPoint& p : points) {
+    absl::StrAppend(&path, path.empty() ? "" : " ", Num(g.X(p.m.workers)), ",",
+                    Num(g.Y(p.*speedup)));
+  }
+  absl::StrAppend(&svg, "<polyline fill=\"none\" stroke=\"", color,
+                  "\" stroke-width=\"2.5\" points=\"", path, "\"/>\n");
+  for (const ScalingPoint& p : points) {
+    absl::StrAppend(&svg, "<circle cx=\"", Num(g.X(p.m.workers)), "\" cy=\"",
+                    Num(g.Y(p.*speedup)), "\" r=\"4.5\" fill=\"", color,
+                    "\"><title>", absl::StrFormat(
+                        "W = %d, %s: speedup %.2f, efficiency %.0f%%",
+                        p.m.workers, what, p.*speedup, 100 * p.*efficiency),
+                    "</title></circle>\n");
+    absl::StrAppend(&svg, Text(g.X(p.m.workers), g.Y(p.*speedup) + label_dy,
+                               "middle", 11, absl::StrFormat("%.2f", p.*speedup),
+                               absl::StrCat(" fill=\"", color, "\"")));
+  }
+  return svg;
+}
+
 }  // namespace
 
 double ChartGeometry::X(double w) const {
@@ -58,7 +85,7 @@ ChartGeometry ChartGeometry::For(const std::vector<ScalingPoint>& points,
   double max_s = 1;
   for (const ScalingPoint& p : points) {
     max_w = std::max(max_w, static_cast<double>(p.m.workers));
-    max_s = std::max(max_s, p.speedup);
+    max_s = std::max({max_s, p.speedup, p.tasks_speedup});
   }
   const double top = std::max(max_w, max_s);
   const double step = TickStep(top);
@@ -131,39 +158,38 @@ std::string SpeedupSvg(const std::vector<ScalingPoint>& points, int cores,
                                           "\" stroke-width=\"1.5\" "
                                           "stroke-dasharray=\"6 4\"")));
 
-  // The measurements.
-  std::string path;
-  for (const ScalingPoint& p : points) {
-    absl::StrAppend(&path, path.empty() ? "" : " ", Num(g.X(p.m.workers)), ",",
-                    Num(g.Y(p.speedup)));
-  }
-  absl::StrAppend(&svg, "<polyline fill=\"none\" stroke=\"", kMeasured,
-                  "\" stroke-width=\"2.5\" points=\"", path, "\"/>\n");
-  for (const ScalingPoint& p : points) {
-    absl::StrAppend(&svg, "<circle cx=\"", Num(g.X(p.m.workers)), "\" cy=\"",
-                    Num(g.Y(p.speedup)), "\" r=\"4.5\" fill=\"", kMeasured,
-                    "\"><title>", absl::StrFormat(
-                        "W = %d: speedup %.2f, efficiency %.0f%%, %.3f s",
-                        p.m.workers, p.speedup, 100 * p.efficiency, p.m.wall_s),
-                    "</title></circle>\n");
-    absl::StrAppend(&svg, Text(g.X(p.m.workers), g.Y(p.speedup) - 10, "middle",
-                               11, absl::StrFormat("%.2f", p.speedup)));
+  // The measurements: the whole run, and the tasks phase when known.
+  const bool phase = std::any_of(points.begin(), points.end(),
+                                 [](const ScalingPoint& p) { return p.tasks_speedup > 0; });
+  absl::StrAppend(&svg, Series(g, points, &ScalingPoint::speedup,
+                               &ScalingPoint::efficiency, kMeasured, phase ? 18 : -10,
+                               "whole run"));
+  if (phase) {
+    absl::StrAppend(&svg, Series(g, points, &ScalingPoint::tasks_speedup,
+                                 &ScalingPoint::tasks_efficiency, kPhase, -10,
+                                 "tasks phase"));
   }
 
   // Legend, top left inside the plot.
+  struct Entry {
+    const char* color;
+    const char* style;
+    const char* label;
+  };
+  std::vector<Entry> legend = {{kMeasured, " stroke-width=\"2.5\"", "whole run"}};
+  if (phase) legend.push_back({kPhase, " stroke-width=\"2.5\"", "tasks phase"});
+  legend.push_back({kIdeal, " stroke-dasharray=\"6 4\"", "ideal (speedup = W)"});
   const double lx = x0 + 16, ly = y1 + 8;
   absl::StrAppend(&svg, "<rect x=\"", Num(lx - 8), "\" y=\"", Num(ly - 4),
-                  "\" width=\"190\" height=\"46\" fill=\"white\" "
-                  "stroke=\"#d0d7de\"/>\n");
-  absl::StrAppend(&svg, Line(lx, ly + 10, lx + 26, ly + 10,
-                             absl::StrCat("stroke=\"", kMeasured,
-                                          "\" stroke-width=\"2.5\"")));
-  absl::StrAppend(&svg, Text(lx + 34, ly + 14, "start", 12, "measured"));
-  absl::StrAppend(&svg, Line(lx, ly + 30, lx + 26, ly + 30,
-                             absl::StrCat("stroke=\"", kIdeal,
-                                          "\" stroke-dasharray=\"6 4\"")));
-  absl::StrAppend(&svg, Text(lx + 34, ly + 34, "start", 12,
-                             "ideal (speedup = W)"));
+                  "\" width=\"190\" height=\"", Num(20.0 * legend.size() + 6),
+                  "\" fill=\"white\" stroke=\"#d0d7de\"/>\n");
+  for (size_t i = 0; i < legend.size(); ++i) {
+    const double y = ly + 10 + 20.0 * static_cast<double>(i);
+    absl::StrAppend(&svg, Line(lx, y, lx + 26, y,
+                               absl::StrCat("stroke=\"", legend[i].color, "\"",
+                                            legend[i].style)));
+    absl::StrAppend(&svg, Text(lx + 34, y + 4, "start", 12, legend[i].label));
+  }
   absl::StrAppend(&svg, "</svg>\n");
   return svg;
 }

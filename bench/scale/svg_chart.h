@@ -1,7 +1,8 @@
 // File: bench/scale/svg_chart.h
 //
 // A self-contained SVG line chart of speedup against worker count: the
-// measured points (joined, each labelled with its speedup), the ideal line
+// measured points of the whole run and, when known, of the tasks phase
+// (each series joined, each point labelled with its speedup), the ideal line
 // speedup = W, a vertical marker at W = cores, axes with ticks and labels,
 // a title, a subtitle and a legend. No scripts, no external fonts or files:
 // it opens in any browser and embeds in Markdown.

@@ -57,6 +57,10 @@ class DispatcherHarness {
   master::Dispatcher& dispatcher() { return dispatcher_; }
   const master::Dispatcher& dispatcher() const { return dispatcher_; }
   bool fresh_available() const { return next_fresh_ < fresh_tasks_; }
+  // From now on, tell the dispatcher how many fresh tasks are left, as the
+  // session does once the input is checked (grants then shrink near the
+  // end). By default the count is unknown, so batch sizes follow speed only.
+  void TellTasksLeft() { tell_left_ = true; }
   uint64_t next_fresh() const { return next_fresh_; }
 
   // One round of Session::Dispatch: the next grant, filled and committed.
@@ -64,7 +68,9 @@ class DispatcherHarness {
   // is returned, as the session does).
   std::optional<SentBatch> Send() {
     std::optional<master::Dispatcher::Grant> grant =
-        dispatcher_.NextGrant(fresh_available());
+        dispatcher_.NextGrant(fresh_available(), tell_left_
+                                                     ? fresh_tasks_ - next_fresh_
+                                                     : UINT64_MAX);
     if (!grant) return std::nullopt;
     writer_.Clear();
     uint64_t session_min = next_fresh_;
@@ -133,6 +139,7 @@ class DispatcherHarness {
   uint64_t fresh_tasks_;
   MinId min_id_;
   uint64_t next_fresh_ = 0;
+  bool tell_left_ = false;
   proto::TaskBatchWriter writer_;
 };
 
