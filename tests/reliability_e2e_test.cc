@@ -96,7 +96,15 @@ TEST(Reliability, MemoryLimitKillsOnlyTheGreedyTask) {
       1));
   ASSERT_EQ(got.size(), 22u);
   EXPECT_EQ(got.at(0).at("status"), "ok");
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan reserves terabytes of address space for its shadow memory and has
+  // its own allocator, so an RLIMIT_AS cap ends the greedy task by a crash
+  // there rather than by std::bad_alloc: the task still fails alone.
+  EXPECT_TRUE(got.at(1).at("status") == "oom" || got.at(1).at("status") == "crashed")
+      << got.at(1).dump();
+#else
   EXPECT_EQ(got.at(1).at("status"), "oom");
+#endif
   EXPECT_EQ(got.at(1).at("attempts"), 2);
   for (uint64_t id = 2; id < 22; ++id) EXPECT_EQ(got.at(id).at("status"), "ok");
 }
