@@ -17,15 +17,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bench/scale/batch_run.h"
@@ -60,18 +60,11 @@ bool WriteFile(const std::string& path, const std::string& data) {
 // result), from --stats-json; 0 if it is not there.
 double TasksPhaseSeconds(const std::string& stats_path) {
   std::ifstream f(stats_path);
-  const std::string json((std::istreambuf_iterator<char>(f)),
-                         std::istreambuf_iterator<char>());
-  constexpr char kKey[] = "\"compute_seconds\":";
-  const size_t at = json.find(kKey);
-  if (at == std::string::npos) return 0;
-  const size_t begin = at + sizeof(kKey) - 1;
-  const size_t end = json.find_first_of(",}", begin);
-  double seconds = 0;
-  if (!absl::SimpleAtod(absl::string_view(json).substr(begin, end - begin), &seconds)) {
-    return 0;
-  }
-  return seconds;
+  const nlohmann::json stats =
+      nlohmann::json::parse(f, /*cb=*/nullptr, /*allow_exceptions=*/false);
+  if (!stats.is_object()) return 0;
+  const auto it = stats.find("compute_seconds");
+  return it != stats.end() && it->is_number() ? it->get<double>() : 0;
 }
 
 std::string CpuModel() {

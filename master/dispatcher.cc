@@ -92,10 +92,13 @@ std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available,
       ready_.push_back(id);
       continue;
     }
-    const uint64_t left = fresh_available ? fresh_left : 0;
-    uint32_t size = BatchSize(w, left >= UINT64_MAX - requeued_.size()
-                                     ? UINT64_MAX
-                                     : left + requeued_.size());
+    // Tasks still to go out: the requeued ones and what the feed has left
+    // (UINT64_MAX: unknown).
+    const uint64_t fresh = fresh_available ? fresh_left : 0;
+    const uint64_t left = fresh > UINT64_MAX - requeued_.size()
+                              ? UINT64_MAX
+                              : fresh + requeued_.size();
+    uint32_t size = BatchSize(w, left);
     if (w.capped && w.budget < size) size = static_cast<uint32_t>(w.budget);
     return Grant{id, size, false};
   }

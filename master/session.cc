@@ -261,8 +261,9 @@ void Session::Loop() {
     }
     uint64_t done;
     if (read(check_fd_, &done, sizeof(done)) == sizeof(done)) FinishCheck();
-    OnTimers(base::Now());
-    Dispatch();
+    const base::Instant after = base::Now();
+    OnTimers(after);
+    Dispatch(after);
     MaybeFinish(base::Now());
   }
 }
@@ -520,7 +521,7 @@ void Session::OnWorkerMessage(size_t port, proto::Parts& parts,
   }
   pool_->Touch(*w, now);
   if (const auto* results = std::get_if<proto::Results>(&*message)) {
-    OnResults(*w, *results, parts);
+    OnResults(*w, *results, parts, now);
   } else if (const auto* fatal = std::get_if<proto::Fatal>(&*message)) {
     Report(dispatcher_.OnFatal(w->id, *fatal));
     // Answer on the socket it came from (the heartbeat thread reports
@@ -611,7 +612,7 @@ void Session::Welcome(WorkerEntry& w) {
 }
 
 void Session::OnResults(WorkerEntry& w, const proto::Results& r,
-                        proto::Parts& parts) {
+                        proto::Parts& parts, base::Instant now) {
   std::optional<uint32_t> count =
       parts.size() == 3 ? FrameCount(parts[2]) : std::nullopt;
   if (!count || *count != r.count || !dispatcher_.OnResults(w.id, r)) {
@@ -619,7 +620,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
     return;
   }
   stats_.AddResults(r, w.id, w.host, w.pid);
-  stats_.ResultsIn(base::Now());
+  stats_.ResultsIn(now);
   w.tasks_done += r.count;
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
   if (w.slot) supervisor_->Productive(*w.slot);
@@ -704,7 +705,7 @@ void Session::FinishCheck() {
   pool_->ForEach([&](WorkerEntry& w) { Welcome(w); });
 }
 
-void Session::Dispatch() {
+void Session::Dispatch(base::Instant now) {
   if (phase_ != Phase::kRunning) return;
   TaskFeed* feed = io_.source();
   while (!sink_->Full()) {
@@ -745,7 +746,7 @@ void Session::Dispatch() {
     uint64_t batch_id = dispatcher_.Commit(*grant, body, n, min_id);
     WorkerEntry& w = *pool_->Get(grant->worker);
     pool_->SendTasks(w, batch_id, n, SharedFrame(body));
-    stats_.TasksSent(base::Now());
+    stats_.TasksSent(now);
     if (dispatcher_.Spent(w.id) && !w.retiring) {
       // Its successor starts now, while it finishes: no capacity gap.
       w.retiring = true;

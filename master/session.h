@@ -76,7 +76,8 @@ class Session {
   void OnWorkerMessage(size_t port, proto::Parts& parts, base::Instant now);
   void OnHello(size_t port, const std::string& identity,
                const proto::Hello& hello, base::Instant now);
-  void OnResults(WorkerEntry& w, const proto::Results& r, proto::Parts& parts);
+  void OnResults(WorkerEntry& w, const proto::Results& r, proto::Parts& parts,
+                 base::Instant now);
   void OnLoggerMessage(proto::Parts& parts);
   void ListTasks();
   void StartCheck();
@@ -88,7 +89,7 @@ class Session {
   Loss LossOf(const WorkerEntry& w, proto::TaskStatus status,
               std::string reason) const;
   void Retire(WorkerEntry& w);
-  void Dispatch();
+  void Dispatch(base::Instant now);
   void LoseWorker(WorkerId id, const Loss& loss);
   void Report(std::vector<LooseTask> quarantined);
   void MaybeFinish(base::Instant now);
