@@ -12,7 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "master/flag_checks.h"
+#include "master/parallel_flags.h"
 #include "master/remote_flags.h"
+#include "master/template/input_groups.h"
 
 ABSL_FLAG(int, workers, -1, "compute workers (default: CPU count - 1, at least 1)");
 ABSL_FLAG(std::string, worker_bin, "", "worker executable");
@@ -45,6 +48,8 @@ ABSL_FLAG(bool, progress, false, "the progress line (default: if stderr is a ter
 ABSL_FLAG(bool, list_tasks, false, "list task kinds");
 ABSL_FLAG(bool, version, false, "print the version");
 ABSL_FLAG(bool, help, false, "print help");
+ABSL_FLAG(bool, dry_run, false, "print the commands of a template, run nothing");
+ABSL_FLAG(std::string, joblog, "", "GNU Parallel's job log");
 
 namespace taskfarm::master {
 namespace {
@@ -56,147 +61,139 @@ bool IsOurs(const absl::CommandLineFlag& flag) {
          IsRemoteFlag(flag);
 }
 
-}  // namespace
-
-std::string HelpText() {
-  return absl::StrCat(R"(taskfarm: run a batch of tasks on every core, with crash isolation.
-
-Usage:
-  master [FLAGS] [FILE... | -]       tasks from files, or - for standard input
-  master [FLAGS] --tasks='fib 30; fib 1..10'
-  master                             runs a small demo batch
-
-Task language, one task per line:
-  KIND ARG...      e.g. "fib 30"; "#" starts a comment; blank lines are skipped
-  A..B             an integer range: "fib 1..90" is 90 tasks (ranges in
-                   several arguments give every combination)
-  '...' "..."      quoting, for arguments with blanks ("\n", "\t", "\"" escapes)
-Task ids count from 0 in input order after expansion. Bad input is reported
-as FILE:LINE: message, and nothing runs.
-
-Processes:
-  --workers=K            compute workers (default: CPU count - 1, at least 1)
-  --worker_bin=PATH      worker executable (default: beside the master; use it
-                         to run a worker with your own task kinds)
-  --logger_bin=PATH      logger executable
-  --list-tasks           print the task kinds the worker offers, and exit
-
-Output:
-  --output=FILE          write records to FILE (default: standard output)
-  --format=F             text (default), jsonl or csv
-  --fsync                records are on disk before they count as written
-  --resume               continue the batch in --output=FILE: skip the ids it
-                         holds (same task list only; a torn last line is cut)
-  --stats-json=FILE      write the end-of-batch summary as JSON
-  --results-dir=DIR      exec tasks save their full stdout/stderr here
-
-Batch runner:
-  --keep-order           write records in task id order, as they stream; at
-                         most --reorder-window tasks (default 100000) run
-                         ahead of the lowest unfinished one
-  --progress, --noprogress   a progress line on standard error: done/total,
-                         %, tasks/s, ETA, failures, workers (default: when
-                         standard error is a terminal)
-  --halt=WHEN,COND       stop early, as in GNU Parallel: WHEN is now (abandon
-                         running tasks) or soon (let them finish); COND is
-                         fail=N, fail=N%, success=N or success=N% (of all
-                         tasks); default never
-  JSON lines             a line {"task":"fib","args":[30]} is a task too; the
-                         two forms mix freely
-
-Failures:
-  --retries=K            strikes before a task is quarantined (default 3)
-  --timeout=DURATION     per-task time limit, e.g. 30s (default: none)
-  --heartbeat=DURATION   worker heartbeat interval (default 1s)
-  --liveness=N           missed heartbeats before a worker is lost (default 3)
-  --max-memory=MB        memory a task may allocate; beyond it the worker dies
-                         and the task is reported oom (default: no limit)
-  --max-tasks-per-worker=K   replace each worker after K tasks (default: never)
-  --restart-delay=D      first restart delay after repeated quick deaths
-                         (default 100ms; doubles each time)
-  --restart-max-delay=D  cap of the restart delay (default 5s)
-  --crash-loop=N         stop (exit 3) after N deaths with no task succeeding
-  --crash-loop-window=D  ... within this window (default 10 in 30s)
-  --grace=DURATION       on SIGINT/SIGTERM/SIGQUIT, let running tasks finish
-                         this long (default 5s); a second signal stops at once
-
-Scheduling (rarely needed; batching adapts to measured task time):
-  --batch-time=D         target compute time of one batch (default 10ms)
-  --window=N             batches a worker may hold (default 2)
-  --max-batch=N          largest batch (default 1024)
-)", RemoteHelpText(), R"(
-  --version, --help
-
-Flag names take dashes or underscores. Durations: 500ms, 30s, 2m.
-Exit codes: 0 all tasks ok, 1 some task not ok, 2 usage or input error,
-3 crash loop, 4 output cannot be written, 128+N stopped by signal N.
-)");
+// Parses one flag word (and maybe the next) into the absl flags. Records
+// its name in `given`.
+absl::Status ParseFlag(const std::vector<std::string>& args, size_t* i,
+                       absl::flat_hash_set<std::string>* given) {
+  const std::string& arg = args[*i];
+  std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
+  std::string name = body, value;
+  bool has_value = false;
+  if (size_t eq = body.find('='); eq != std::string::npos) {
+    name = body.substr(0, eq);
+    value = body.substr(eq + 1);
+    has_value = true;
+  }
+  name = absl::StrReplaceAll(name, {{"-", "_"}});
+  if (name == "h") name = "help";
+  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  bool negated = false;
+  if (flag == nullptr && absl::StartsWith(name, "no")) {
+    flag = absl::FindCommandLineFlag(name.substr(2));
+    negated = flag != nullptr && flag->IsOfType<bool>();
+    if (!negated) flag = nullptr;
+  }
+  if (flag == nullptr || !IsOurs(*flag)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown flag ", arg, " (see --help)"));
+  }
+  if (flag->IsOfType<bool>() && !has_value) {
+    value = negated ? "false" : "true";
+  } else if (!has_value) {
+    if (*i + 1 == args.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(arg, " needs a value"));
+    }
+    value = args[++*i];
+  }
+  given->insert(std::string(flag->Name()));
+  std::string error;
+  if (!flag->ParseFrom(value, &error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value for --", name, ": ", error));
+  }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
-  Command cmd;
+// The words of the command line, split into flags (parsed), task files, or
+// a command template and its sources.
+struct Words {
   std::vector<std::string> files;
-  absl::flat_hash_set<std::string> given;  // flags set on the command line
-  bool only_files = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (only_files || arg == "-" || !absl::StartsWith(arg, "-")) {
-      files.push_back(arg);
+  std::vector<std::string> arg_files;  // -a FILE
+  bool is_template = false;
+  std::vector<std::string> command, sources;
+};
+
+absl::StatusOr<Words> SplitWords(const std::vector<std::string>& args,
+                                 absl::flat_hash_set<std::string>* given) {
+  Words w;
+  const int cpus = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  bool dashdash = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (dashdash || arg == "-" || !absl::StartsWith(arg, "-")) {
+      // The first word that is not a flag: a template if a source follows,
+      // or if -a or -- came before it. Flags end there.
+      auto first_separator = std::find_if(args.begin() + static_cast<ptrdiff_t>(i),
+                                          args.end(), IsSourceSeparator);
+      if (w.files.empty() && (dashdash || !w.arg_files.empty() ||
+                              first_separator != args.end())) {
+        w.is_template = true;
+        w.command.assign(args.begin() + static_cast<ptrdiff_t>(i), first_separator);
+        w.sources.assign(first_separator, args.end());
+        if (w.command.empty()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "no command before ", w.sources.empty() ? "the end" : w.sources[0],
+              ": write taskfarm [FLAGS] COMMAND [ARG...] ::: VALUE..."));
+        }
+        return w;
+      }
+      w.files.push_back(arg);
       continue;
     }
     if (arg == "--") {
-      only_files = true;
+      if (!w.files.empty()) {
+        return absl::InvalidArgumentError(
+            "-- comes before a command template, not after task files");
+      }
+      dashdash = true;
       continue;
     }
-    std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
-    std::string name = body, value;
-    bool has_value = false;
-    if (size_t eq = body.find('='); eq != std::string::npos) {
-      name = body.substr(0, eq);
-      value = body.substr(eq + 1);
-      has_value = true;
+    absl::StatusOr<std::optional<ParallelFlag>> parallel =
+        TranslateParallelFlag(args, &i, cpus);
+    if (!parallel.ok()) return parallel.status();
+    if (!parallel->has_value()) {
+      if (absl::Status s = ParseFlag(args, &i, given); !s.ok()) return s;
+      continue;
     }
-    name = absl::StrReplaceAll(name, {{"-", "_"}});
-    if (name == "h") name = "help";
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    bool negated = false;
-    if (flag == nullptr && absl::StartsWith(name, "no")) {
-      flag = absl::FindCommandLineFlag(name.substr(2));
-      negated = flag != nullptr && flag->IsOfType<bool>();
-      if (!negated) flag = nullptr;
-    }
-    if (flag == nullptr || !IsOurs(*flag)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag ", arg, " (see --help)"));
-    }
-    if (flag->IsOfType<bool>() && !has_value) {
-      value = negated ? "false" : "true";
-    } else if (!has_value) {
-      if (i + 1 == argc) {
-        return absl::InvalidArgumentError(absl::StrCat(arg, " needs a value"));
+    if ((*parallel)->arg_file) {
+      if (!w.files.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "-a ", *(*parallel)->arg_file, " comes before the command, not after "
+            "task files"));
       }
-      value = argv[++i];
+      w.arg_files.push_back(*(*parallel)->arg_file);
     }
-    given.insert(std::string(flag->Name()));
-    std::string error;
-    if (!flag->ParseFrom(value, &error)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad value for --", name, ": ", error));
+    for (size_t f = 0; f < (*parallel)->flags.size(); ++f) {
+      if (absl::Status s = ParseFlag((*parallel)->flags, &f, given); !s.ok()) {
+        return s;
+      }
     }
   }
+  if (!w.arg_files.empty() || dashdash) {
+    return absl::InvalidArgumentError(
+        "no command: write taskfarm [FLAGS] -a FILE COMMAND [ARG...]");
+  }
+  return w;
+}
+
+}  // namespace
+
+absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
+  Command cmd;
+  absl::flat_hash_set<std::string> given;  // flags set on the command line
+  absl::StatusOr<Words> words =
+      SplitWords(std::vector<std::string>(argv + 1, argv + argc), &given);
+  if (!words.ok()) return words.status();
 
   if (absl::GetFlag(FLAGS_help)) cmd.action = Command::kHelp;
   else if (absl::GetFlag(FLAGS_version)) cmd.action = Command::kVersion;
   else if (absl::GetFlag(FLAGS_list_tasks)) cmd.action = Command::kListTasks;
 
   FarmOptions& o = cmd.options;
-  int workers = absl::GetFlag(FLAGS_workers);
-  if (workers < 0) {
-    workers = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+  o.workers = absl::GetFlag(FLAGS_workers);
+  if (!given.contains("workers")) {
+    o.workers = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
   }
-  o.workers = workers;
-  o.worker_bin = absl::GetFlag(FLAGS_worker_bin);
-  o.logger_bin = absl::GetFlag(FLAGS_logger_bin);
   // Relative paths are the user's: `bazel run` starts us elsewhere.
   std::string cwd;
   if (const char* dir = getenv("BUILD_WORKING_DIRECTORY")) cwd = dir;
@@ -204,13 +201,15 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
     if (cwd.empty() || path.empty() || path == "-" || path[0] == '/') return path;
     return absl::StrCat(cwd, "/", path);
   };
-  o.worker_bin = resolve(o.worker_bin);
-  o.logger_bin = resolve(o.logger_bin);
-  for (const std::string& f : files) {
+  o.worker_bin = resolve(absl::GetFlag(FLAGS_worker_bin));
+  o.logger_bin = resolve(absl::GetFlag(FLAGS_logger_bin));
+  for (const std::string& f : words->files) {
     o.inputs.push_back({.path = resolve(f), .name = f});
   }
-  if (std::string text = absl::GetFlag(FLAGS_tasks); !text.empty()) {
-    o.inputs.push_back({.text = text, .is_text = true, .name = "--tasks"});
+  // Named, even if empty: --tasks='' is an empty batch, not the demo.
+  if (given.contains("tasks")) {
+    o.inputs.push_back({.text = absl::GetFlag(FLAGS_tasks), .is_text = true,
+                        .name = "--tasks"});
   }
   o.output = resolve(absl::GetFlag(FLAGS_output));
   std::optional<journal::Format> format = journal::ParseFormat(absl::GetFlag(FLAGS_format));
@@ -224,14 +223,11 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   o.stats_json = resolve(absl::GetFlag(FLAGS_stats_json));
   o.summary = true;
   o.results_dir = resolve(absl::GetFlag(FLAGS_results_dir));
+  o.joblog = resolve(absl::GetFlag(FLAGS_joblog));
   o.retries = absl::GetFlag(FLAGS_retries);
-  if (o.retries == 0) return absl::InvalidArgumentError("--retries must be >= 1");
   o.timeout = ToChrono(absl::GetFlag(FLAGS_timeout));
   o.heartbeat = ToChrono(absl::GetFlag(FLAGS_heartbeat));
-  o.liveness = std::max<uint32_t>(1, absl::GetFlag(FLAGS_liveness));
-  if (o.heartbeat < std::chrono::milliseconds(10)) {
-    return absl::InvalidArgumentError("--heartbeat must be at least 10ms");
-  }
+  o.liveness = absl::GetFlag(FLAGS_liveness);
   o.max_memory_mb = absl::GetFlag(FLAGS_max_memory);
   o.max_tasks_per_worker = absl::GetFlag(FLAGS_max_tasks_per_worker);
   o.restart.min_delay = ToChrono(absl::GetFlag(FLAGS_restart_delay));
@@ -240,17 +236,46 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   o.crash_loop_window = ToChrono(absl::GetFlag(FLAGS_crash_loop_window));
   o.grace = ToChrono(absl::GetFlag(FLAGS_grace));
   o.target_batch_time = ToChrono(absl::GetFlag(FLAGS_batch_time));
-  o.window = std::max<uint32_t>(1, absl::GetFlag(FLAGS_window));
+  o.window = absl::GetFlag(FLAGS_window);
   absl::StatusOr<HaltPolicy> halt = HaltPolicy::Parse(absl::GetFlag(FLAGS_halt));
   if (!halt.ok()) return halt.status();
   o.halt = *halt;
   o.keep_order = absl::GetFlag(FLAGS_keep_order);
-  o.reorder_window = std::max<uint64_t>(1, absl::GetFlag(FLAGS_reorder_window));
+  o.reorder_window = absl::GetFlag(FLAGS_reorder_window);
   o.progress = given.contains("progress") ? absl::GetFlag(FLAGS_progress)
                                            : isatty(STDERR_FILENO) == 1;
-  o.max_batch = std::clamp<uint32_t>(absl::GetFlag(FLAGS_max_batch), 1, 65536);
+  o.max_batch = absl::GetFlag(FLAGS_max_batch);
   // Remote workers, keys, launcher; also checks --workers=0 (issue 6).
   if (absl::Status s = ParseRemoteFlags(&o); !s.ok()) return s;
+  if (absl::Status s = CheckRanges(o, &cmd.warnings); !s.ok()) return s;
+
+  cmd.dry_run = absl::GetFlag(FLAGS_dry_run);
+  if (!words->is_template) {
+    if (cmd.dry_run) {
+      return absl::InvalidArgumentError(
+          "--dry-run shows the jobs of a command template: taskfarm [FLAGS] "
+          "--dry-run COMMAND [ARG...] ::: VALUE...");
+    }
+    return cmd;
+  }
+  if (given.contains("tasks")) {
+    return absl::InvalidArgumentError(
+        "--tasks and a command template do not go together");
+  }
+  // A template's jobs and files are the user's: run where they typed it.
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot enter ", cwd));
+  }
+  absl::StatusOr<std::shared_ptr<const TemplateBatch>> batch =
+      TemplateBatch::Create(words->command, words->sources, words->arg_files);
+  if (!batch.ok()) return batch.status();
+  if (!cmd.dry_run && (*batch)->command().uses_slot()) {
+    return absl::InvalidArgumentError(
+        "{%} (job slot) is only shown by --dry-run: taskfarm's workers take "
+        "jobs as they free up and have no Parallel job slots; use {#}");
+  }
+  cmd.batch = *std::move(batch);
+  o.inputs.push_back(cmd.batch->TaskLines());
   return cmd;
 }
 

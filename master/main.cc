@@ -1,4 +1,6 @@
-// taskfarm master: runs a batch of tasks on local (and remote) workers.
+// taskfarm master (installed as `taskfarm`): runs a batch of tasks, or of
+// jobs from a GNU Parallel-style command template, on local (and remote)
+// workers.
 // Everything it does is in the library (taskfarm::Farm, master/farm.h, the
 // same code path a program embedding taskfarm uses); this file only reads
 // the command line and maps the outcome to an exit code.
@@ -18,6 +20,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "taskfarm: %s\n", std::string(cmd.status().message()).c_str());
     return taskfarm::master::kExitUsage;
   }
+  for (const std::string& warning : cmd->warnings) {
+    std::fprintf(stderr, "taskfarm: warning: %s\n", warning.c_str());
+  }
   if (std::string dir = taskfarm::master::KeygenDir(); !dir.empty()) {
     return taskfarm::master::RunKeygen(dir);
   }
@@ -34,6 +39,10 @@ int main(int argc, char** argv) {
       break;
     case taskfarm::master::Command::kRun:
       break;
+  }
+  if (cmd->dry_run) {
+    cmd->batch->DryRun(stdout, cmd->options.workers);
+    return std::fflush(stdout) == 0 ? 0 : taskfarm::master::kExitOutputFailed;
   }
   return taskfarm::Farm(std::move(cmd->options)).Run();
 }

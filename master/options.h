@@ -58,6 +58,7 @@ struct FarmOptions {
   size_t max_unacked_bytes = 64 << 20;
 
   std::string results_dir;
+  std::string joblog;  // GNU Parallel's job log, written by the logger; "" = none
 
   // Batch runner.
   bool keep_order = false;

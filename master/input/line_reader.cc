@@ -43,12 +43,22 @@ LineReader LineReader::FromText(std::string text, std::string display_name,
   return r;
 }
 
+LineReader LineReader::FromGenerator(LineGenerator generate,
+                                     std::string display_name) {
+  LineReader r;
+  r.generate_ = std::move(generate);
+  r.eof_ = true;
+  r.name_ = std::move(display_name);
+  return r;
+}
+
 LineReader::LineReader(LineReader&& other) noexcept { *this = std::move(other); }
 
 LineReader& LineReader::operator=(LineReader&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) close(fd_);
     fd_ = std::exchange(other.fd_, -1);
+    generate_ = std::move(other.generate_);
     semicolons_ = other.semicolons_;
     name_ = std::move(other.name_);
     buffer_ = std::move(other.buffer_);
@@ -89,6 +99,13 @@ absl::StatusOr<std::optional<absl::string_view>> LineReader::Next() {
     return absl::InvalidArgumentError(absl::StrCat(
         name_, ":", line_number_ + 1, ": line longer than 16 MiB"));
   };
+  if (generate_) {
+    buffer_.clear();
+    if (!generate_(&buffer_)) return std::nullopt;
+    ++line_number_;
+    if (buffer_.size() > kMaxLineBytes) return too_long();
+    return absl::string_view(buffer_);
+  }
   for (;;) {
     absl::string_view rest = absl::string_view(buffer_).substr(pos_);
     size_t end = absl::string_view::npos;

@@ -20,6 +20,7 @@
 #define TASKFARM_MASTER_INPUT_LINE_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,9 @@
 #include "absl/strings/string_view.h"
 
 namespace taskfarm::master {
+
+// Fills `line` with the next line (no newline in it); false at the end.
+using LineGenerator = std::function<bool(std::string* line)>;
 
 class LineReader {
  public:
@@ -37,6 +41,9 @@ class LineReader {
   // quotes at ';'.
   static LineReader FromText(std::string text, std::string display_name,
                              bool semicolons = true);
+
+  // Lines a program makes, one per call of `generate`.
+  static LineReader FromGenerator(LineGenerator generate, std::string display_name);
 
   LineReader(LineReader&& other) noexcept;
   LineReader& operator=(LineReader&& other) noexcept;
@@ -54,6 +61,7 @@ class LineReader {
   LineReader() = default;
   bool Refill();  // false at end of file; sets error_ on failure
 
+  LineGenerator generate_;  // FromGenerator: lines come from here
   int fd_ = -1;
   bool semicolons_ = false;
   std::string name_;

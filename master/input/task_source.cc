@@ -42,6 +42,7 @@ TaskSource::TaskSource(std::vector<InputSpec> inputs, const KindTable* kinds)
     : inputs_(std::move(inputs)), kinds_(kinds) {}
 
 absl::StatusOr<LineReader> TaskSource::Open(const InputSpec& spec) const {
+  if (spec.generate) return LineReader::FromGenerator(spec.generate(), spec.name);
   if (spec.is_text) {
     return LineReader::FromText(spec.text,
                                 spec.name.empty() ? "--tasks" : spec.name,

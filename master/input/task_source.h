@@ -21,6 +21,7 @@
 #define TASKFARM_MASTER_INPUT_TASK_SOURCE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct InputSpec {
   bool is_text = false;
   bool lines_only = false;  // text: one task per line, ';' is no separator
   std::string name;  // how errors name it; defaults to path
+  // Lines made by a program (command templates, master/template/): each
+  // call starts a fresh pass over the same lines. Used if set.
+  std::function<LineGenerator()> generate;
 };
 
 class TaskSource : public TaskFeed {

@@ -1,0 +1,67 @@
+// File: master/template/template_batch.h
+//
+// A batch written the GNU Parallel way: a command template and its input
+// sources (command_template.h, input_groups.h), made into jobs. Each job
+// is one `exec` task; TaskLines() hands them to the master's input as
+// lines of the task language, generated one at a time on every pass (the
+// values were read once, at Create; the combinations are never stored).
+//
+// Example:
+//   absl::StatusOr<std::shared_ptr<const TemplateBatch>> b =
+//       TemplateBatch::Create({"gzip", "-9", "{}"}, {":::", "a.log"}, {});
+//   (*b)->DryRun(stdout, 1);             // gzip -9 a.log
+//   options.inputs.push_back((*b)->TaskLines());
+//
+// Thread-compatible; TaskLines' generators each keep their own position.
+
+#ifndef TASKFARM_MASTER_TEMPLATE_TEMPLATE_BATCH_H_
+#define TASKFARM_MASTER_TEMPLATE_TEMPLATE_BATCH_H_
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "master/input/task_source.h"
+#include "master/template/command_template.h"
+#include "master/template/input_groups.h"
+
+namespace taskfarm::master {
+
+class TemplateBatch : public std::enable_shared_from_this<TemplateBatch> {
+ public:
+  // `command`: the template words; `sources`: the words from the first
+  // :::/:::: on (empty: values come from `stdin_fd`, one a line, unless
+  // `arg_files` name sources). Returns the errors of InputGroups::Parse and
+  // CommandTemplate::Parse.
+  static absl::StatusOr<std::shared_ptr<const TemplateBatch>> Create(
+      const std::vector<std::string>& command,
+      const std::vector<std::string>& sources,
+      const std::vector<std::string>& arg_files, int stdin_fd = 0);
+
+  // Prints each job's command line, as `parallel --dry-run -j jobs` does
+  // ({%} counts 1..jobs round robin, which is what Parallel shows with -j1).
+  void DryRun(std::FILE* out, int jobs) const;
+
+  // The jobs as an input of exec tasks.
+  InputSpec TaskLines() const;
+
+  const CommandTemplate& command() const { return command_; }
+  uint64_t job_count() const { return groups_.job_count(); }
+
+ private:
+  TemplateBatch(InputGroups groups, CommandTemplate command)
+      : groups_(std::move(groups)), command_(std::move(command)) {}
+
+  InputGroups groups_;
+  CommandTemplate command_;
+};
+
+// `argv` as one line of the task language: `exec "w1" "w2" ...`, every
+// word quoted (never a range), \ " newline and tab escaped.
+std::string ExecTaskLine(const std::vector<std::string>& argv);
+
+}  // namespace taskfarm::master
+
+#endif  // TASKFARM_MASTER_TEMPLATE_TEMPLATE_BATCH_H_
