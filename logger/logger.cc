@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "journal/id_set.h"
 #include "logger/formatter.h"
+#include "logger/joblog.h"
 #include "logger/output.h"
 #include "logger/progress_line.h"
 #include "logger/sink.h"
@@ -28,6 +29,12 @@ constexpr size_t kWriteChunk = 1 << 20;
 // (or at once when the batch ends), so that with one task in flight the
 // master does not wake a second time for every task.
 constexpr std::chrono::milliseconds kAckDelay{1};
+
+double EpochSeconds() {
+  return std::chrono::duration<double>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 void Complain(const absl::Status& s) {
   std::fprintf(stderr, "logger: %s\n", std::string(s.message()).c_str());
@@ -54,6 +61,18 @@ int Logger::Run() {
   if (!output.ok()) {
     Complain(output.status());
     return kExitOutputFailed;
+  }
+  std::optional<Joblog> joblog;
+  if (!options_.joblog.empty()) {
+    // A restarted logger or a resumed batch appends; ids already in the
+    // output have their line.
+    absl::StatusOr<Joblog> opened =
+        Joblog::Open(options_.joblog, options_.first && written.size() == 0, written);
+    if (!opened.ok()) {
+      Complain(opened.status());
+      return kExitOutputFailed;
+    }
+    joblog.emplace(*std::move(opened));
   }
   Sink sink(&*output, MakeFormatter(options_.format), options_.keep_order,
             options_.fsync, std::move(written));
@@ -110,6 +129,7 @@ int Logger::Run() {
         for (size_t i = 0; s.ok() && i < reader.size(); ++i) {
           s = reader.Get(i, &record);
           if (s.ok()) sink.Add(record, log->seq);
+          if (s.ok() && joblog) joblog->Add(record, EpochSeconds());
         }
         if (!s.ok()) Complain(s);
         sink.EndLog(log->seq);
@@ -121,6 +141,9 @@ int Logger::Run() {
     }
     if (done) sink.ReleaseAll();  // --keep-order: whatever is left
     if (progress) progress->Clear();
+    if (joblog) {
+      if (absl::Status s = joblog->Flush(); !s.ok()) Complain(s);
+    }
     if (absl::Status s = sink.Flush(); !s.ok()) {
       Complain(s);
       exit_code = kExitOutputFailed;

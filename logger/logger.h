@@ -40,6 +40,7 @@ struct LoggerOptions {
   bool first = true;  // the first logger of the batch (writes a csv header)
   bool keep_order = false;  // write records in task id order
   bool progress = false;    // draw the progress line on standard error
+  std::string joblog;       // GNU Parallel's job log (logger/joblog.h); "" = none
 };
 
 class Logger {

@@ -20,6 +20,7 @@ ABSL_FLAG(std::string, format, "text", "text, jsonl or csv");
 ABSL_FLAG(bool, fsync, false, "fdatasync before acknowledging records");
 ABSL_FLAG(bool, keep_order, false, "write records in task id order");
 ABSL_FLAG(bool, progress, false, "draw a progress line on standard error");
+ABSL_FLAG(std::string, joblog, "", "GNU Parallel's job log");
 ABSL_FLAG(bool, first, true,
           "this is the batch's first logger (writes the csv header)");
 
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
       .fsync = absl::GetFlag(FLAGS_fsync),
       .first = absl::GetFlag(FLAGS_first),
       .keep_order = absl::GetFlag(FLAGS_keep_order),
-      .progress = absl::GetFlag(FLAGS_progress)};
+      .progress = absl::GetFlag(FLAGS_progress),
+      .joblog = absl::GetFlag(FLAGS_joblog)};
   return taskfarm::logger::Logger(options).Run();
 }

@@ -103,6 +103,7 @@ std::vector<std::string> Session::LoggerArgv(bool first) const {
   if (options_.fsync) argv.push_back("--fsync");
   if (options_.keep_order) argv.push_back("--keep_order");
   if (options_.progress) argv.push_back("--progress");
+  if (!options_.joblog.empty()) argv.push_back(absl::StrCat("--joblog=", options_.joblog));
   return argv;
 }
 
