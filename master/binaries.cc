@@ -35,7 +35,9 @@ absl::StatusOr<std::string> FindBinary(const std::string& name) {
     std::filesystem::path dir = std::filesystem::path(self).parent_path();
     // bazel-bin/master/master -> bazel-bin/worker/worker
     candidates.push_back((dir.parent_path() / name / name).string());
-    // PREFIX/bin/master -> PREFIX/bin/worker
+    // Installed (//:install): PREFIX/bin/taskfarm -> PREFIX/bin/taskfarm-worker
+    candidates.push_back((dir / absl::StrCat("taskfarm-", name)).string());
+    // Copied by hand: DIR/master -> DIR/worker
     candidates.push_back((dir / name).string());
   }
   for (const std::string& c : candidates) {

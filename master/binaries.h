@@ -2,8 +2,10 @@
 //
 // Finds the worker and logger executables the master starts: Bazel `data`
 // dependencies, looked up in the master's runfiles tree (RUNFILES_DIR, or
-// EXE.runfiles next to the executable), then beside the master
-// (PREFIX/bin/worker). Flags --worker_bin and --logger_bin override this.
+// EXE.runfiles next to the executable), then beside the master: bazel-bin's
+// layout, PREFIX/bin/taskfarm-worker (what //:install puts there), and
+// DIR/worker (binaries copied into one directory). Flags --worker_bin and
+// --logger_bin override this.
 //
 // Thread-safe.
 

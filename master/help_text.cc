@@ -18,8 +18,8 @@ Usage:
   taskfarm [FLAGS] -a FILE COMMAND [ARG...]         the same
   taskfarm [FLAGS] -- COMMAND [ARG...] < FILE       values from standard input
   taskfarm [FLAGS] [FILE... | -]                    tasks of the task language
-  taskfarm [FLAGS] --tasks='fib 30; fib 1..10'
-  taskfarm                                          runs a small demo batch
+  taskfarm [FLAGS] --tasks='fib 30; fib 1..10'     tasks given inline
+  taskfarm                                          a small demo batch
 
 Running commands (GNU Parallel's way of writing a batch):
   e.g.  taskfarm gzip -9 ::: *.log
