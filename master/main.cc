@@ -6,6 +6,7 @@
 // the command line and maps the outcome to an exit code.
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "base/version.h"
@@ -43,6 +44,16 @@ int main(int argc, char** argv) {
   if (cmd->dry_run) {
     cmd->batch->DryRun(stdout, cmd->options.workers);
     return std::fflush(stdout) == 0 ? 0 : taskfarm::master::kExitOutputFailed;
+  }
+  // As GNU Parallel's --results does: the directory is made if need be.
+  if (const std::string& dir = cmd->options.results_dir; !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir)) {
+      std::fprintf(stderr, "taskfarm: --results-dir=%s: %s\n", dir.c_str(),
+                   ec ? ec.message().c_str() : "not a directory");
+      return taskfarm::master::kExitUsage;
+    }
   }
   return taskfarm::Farm(std::move(cmd->options)).Run();
 }

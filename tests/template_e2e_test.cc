@@ -189,6 +189,17 @@ TEST(TemplateE2e, ValuesFromAPipeAreReadOnce) {
   EXPECT_EQ(records[1]["result"], "[z]");
 }
 
+TEST(TemplateE2e, ResultsDirIsMadeAsParallelMakesIt) {
+  EnterTempDir("results");
+  MasterRun run = RunMaster({"--results", "res/sub", "--output=out.txt", "sh", "-c",
+                             "echo out {}; echo err {} >&2", ":::", "a"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(ReadFile("res/sub/0.1.stdout"), "out a\n");
+  EXPECT_EQ(ReadFile("res/sub/0.1.stderr"), "err a\n");
+  WriteFile("plain", "");
+  EXPECT_EQ(RunMaster({"--results", "plain", "echo", ":::", "a"}).exit_code, 2);
+}
+
 TEST(TemplateE2e, DryRunRunsNothing) {
   EnterTempDir("dry");
   MasterRun run = RunMaster({"--dry-run", "touch", "{}.made", ":::", "a", "b c"});
