@@ -62,6 +62,7 @@ const std::vector<Row>& Table() {
       {"-a and :::", {"-a", "f1", "echo", "{2}", "{1}", ":::", "z", "w"}},
       {"standard input", {"echo", "{#}", "{}", "::::", "-"}, Oracle::kPlain, "s 1\n$x\n\nlast"},
       {"job numbers", {"echo", "{#}", "{}", ":::", "a", "b", "c"}},
+      {"one empty line on standard input", {"echo", "x{}y", "::::", "-"}, Oracle::kPlain, "\n"}},
       {"job slot", {"echo", "{%}", "{#}", ":::", "a", "b"}},
       {"no replacement string", {"gzip", "-9", ":::", "a.log", "b c.log"}},
       {"convert", {"convert", "{}", "{.}.png", ":::", "img.jpg", "my pic.jpeg"}},

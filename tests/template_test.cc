@@ -90,6 +90,23 @@ TEST(InputGroups, LinkedSourcesGoSideBySideShortestWins) {
                           ElementsAre("b", "2", "x"), ElementsAre("b", "2", "y")));
 }
 
+TEST(ValueList, SplitsLinesAndRecordsAsParallelDoes) {
+  auto all = [](const ValueList& l) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < l.size(); ++i) out.emplace_back(l[i]);
+    return out;
+  };
+  EXPECT_THAT(all(ValueList::Lines("")), ElementsAre());
+  EXPECT_THAT(all(ValueList::Lines("\n")), ElementsAre(""));
+  EXPECT_THAT(all(ValueList::Lines("a\n\nb")), ElementsAre("a", "", "b"));
+  EXPECT_THAT(all(ValueList::Records("")), ElementsAre(""));
+  EXPECT_THAT(all(ValueList::Records("a\n")), ElementsAre("a", ""));
+  ValueList joined = ValueList::Records("");
+  joined.Append(ValueList::Records("x\ny"));
+  joined.Append(ValueList::Records(""));
+  EXPECT_THAT(all(joined), ElementsAre("", "x", "y", ""));
+}
+
 TEST(InputGroups, ANewlineSplitsAValue) {
   absl::StatusOr<InputGroups> in = InputGroups::Parse({":::", "a\nb", "c\n"}, {});
   ASSERT_TRUE(in.ok()) << in.status();

@@ -9,7 +9,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
 
 namespace taskfarm::master {
 namespace {
@@ -29,15 +28,7 @@ absl::StatusOr<std::string> ReadAll(int fd, absl::string_view name) {
   }
 }
 
-// Lines of a file: a last line without its newline counts, a final
-// newline adds no empty value.
-std::vector<std::string> SplitLines(absl::string_view data) {
-  if (!data.empty() && data.back() == '\n') data.remove_suffix(1);
-  if (data.empty()) return {};
-  return absl::StrSplit(data, '\n');
-}
-
-absl::StatusOr<std::vector<std::string>> ReadValues(const std::string& path,
+absl::StatusOr<ValueList> ReadValues(const std::string& path,
                                                     int stdin_fd,
                                                     bool* stdin_used) {
   if (path == "-") {
@@ -47,7 +38,7 @@ absl::StatusOr<std::vector<std::string>> ReadValues(const std::string& path,
     *stdin_used = true;
     absl::StatusOr<std::string> data = ReadAll(stdin_fd, "standard input");
     if (!data.ok()) return data.status();
-    return SplitLines(*data);
+    return ValueList::Lines(*std::move(data));
   }
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -58,16 +49,40 @@ absl::StatusOr<std::vector<std::string>> ReadValues(const std::string& path,
   absl::StatusOr<std::string> data = ReadAll(fd, path);
   close(fd);
   if (!data.ok()) return data.status();
-  return SplitLines(*data);
+  return ValueList::Lines(*std::move(data));
 }
 
 }  // namespace
+
+ValueList ValueList::Lines(std::string text) {
+  if (text.empty()) return ValueList();
+  if (text.back() == '\n') text.pop_back();
+  return Records(std::move(text));
+}
+
+ValueList ValueList::Records(std::string text) {
+  ValueList list;
+  for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+    list.ends_.push_back(at);
+  }
+  list.ends_.push_back(text.size());
+  list.text_ = std::move(text);
+  return list;
+}
+
+void ValueList::Append(const ValueList& other) {
+  if (other.size() == 0) return;
+  const size_t base = ends_.empty() ? 0 : text_.size() + 1;
+  if (!ends_.empty()) text_ += '\n';
+  text_ += other.text_;
+  for (size_t end : other.ends_) ends_.push_back(base + end);
+}
 
 bool IsSourceSeparator(absl::string_view word) {
   return word == ":::" || word == ":::+" || word == "::::" || word == "::::+";
 }
 
-absl::Status InputGroups::AddSource(std::vector<std::string> values,
+absl::Status InputGroups::AddSource(ValueList values,
                                     bool linked, absl::string_view separator) {
   if (linked && groups_.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -87,8 +102,7 @@ absl::StatusOr<InputGroups> InputGroups::Parse(
   InputGroups in;
   bool stdin_used = false;
   for (const std::string& file : arg_files) {
-    absl::StatusOr<std::vector<std::string>> values =
-        ReadValues(file, stdin_fd, &stdin_used);
+    absl::StatusOr<ValueList> values = ReadValues(file, stdin_fd, &stdin_used);
     if (!values.ok()) return values.status();
     if (absl::Status s = in.AddSource(*std::move(values), false, "-a"); !s.ok()) {
       return s;
@@ -106,11 +120,10 @@ absl::StatusOr<InputGroups> InputGroups::Parse(
     std::vector<std::string> args;
     while (i < words.size() && !IsSourceSeparator(words[i])) args.push_back(words[i++]);
     if (!files) {
-      // Parallel reads ::: values as records: a newline ends one.
-      std::vector<std::string> values;
-      for (const std::string& a : args) {
-        for (absl::string_view v : absl::StrSplit(a, '\n')) values.emplace_back(v);
-      }
+      // Parallel reads ::: values as records: a newline ends one, and
+      // "a\n" is "a" and "".
+      ValueList values;
+      for (const std::string& a : args) values.Append(ValueList::Records(a));
       if (absl::Status s = in.AddSource(std::move(values), linked, separator);
           !s.ok()) {
         return s;
@@ -121,8 +134,7 @@ absl::StatusOr<InputGroups> InputGroups::Parse(
       return absl::InvalidArgumentError(absl::StrCat(separator, " needs a FILE"));
     }
     for (size_t f = 0; f < args.size(); ++f) {
-      absl::StatusOr<std::vector<std::string>> values =
-          ReadValues(args[f], stdin_fd, &stdin_used);
+      absl::StatusOr<ValueList> values = ReadValues(args[f], stdin_fd, &stdin_used);
       if (!values.ok()) return values.status();
       // Only the first file of "::::+ A B" links; B starts a source of its own.
       if (absl::Status s = in.AddSource(*std::move(values), linked && f == 0, separator);

@@ -39,6 +39,29 @@ namespace taskfarm::master {
 // Whether `word` starts an input source (:::, :::+, ::::, ::::+).
 bool IsSourceSeparator(absl::string_view word);
 
+// One source's values, back to back in one string (a value never holds a
+// newline, so newlines separate them): a file of N lines costs its bytes
+// and 8 bytes a line, not a std::string each.
+class ValueList {
+ public:
+  // The lines of a file: a last line without its newline counts, a final
+  // newline adds no empty value, an empty file has none.
+  static ValueList Lines(std::string text);
+  // `text` split at every newline ("" is one empty value; "a\n" is "a"
+  // and ""), as Parallel splits a ::: word.
+  static ValueList Records(std::string text);
+  void Append(const ValueList& other);
+  size_t size() const { return ends_.size(); }
+  absl::string_view operator[](size_t i) const {
+    const size_t start = i == 0 ? 0 : ends_[i - 1] + 1;
+    return absl::string_view(text_).substr(start, ends_[i] - start);
+  }
+
+ private:
+  std::string text_;
+  std::vector<size_t> ends_;  // where each value ends in text_
+};
+
 class InputGroups {
  public:
   // `words` start at the first separator; `arg_files` are -a FILEs.
@@ -65,10 +88,10 @@ class InputGroups {
     size_t first = 0, count = 0;  // sources_[first .. first+count)
     size_t length = 0;
   };
-  absl::Status AddSource(std::vector<std::string> values, bool linked,
+  absl::Status AddSource(ValueList values, bool linked,
                          absl::string_view separator);
 
-  std::vector<std::vector<std::string>> sources_;
+  std::vector<ValueList> sources_;
   std::vector<Group> groups_;
 };
 
