@@ -62,7 +62,7 @@ const std::vector<Row>& Table() {
       {"-a and :::", {"-a", "f1", "echo", "{2}", "{1}", ":::", "z", "w"}},
       {"standard input", {"echo", "{#}", "{}", "::::", "-"}, Oracle::kPlain, "s 1\n$x\n\nlast"},
       {"job numbers", {"echo", "{#}", "{}", ":::", "a", "b", "c"}},
-      {"one empty line on standard input", {"echo", "x{}y", "::::", "-"}, Oracle::kPlain, "\n"}},
+      {"one empty line on standard input", {"echo", "x{}y", "::::", "-"}, Oracle::kPlain, "\n"},
       {"job slot", {"echo", "{%}", "{#}", ":::", "a", "b"}},
       {"no replacement string", {"gzip", "-9", ":::", "a.log", "b c.log"}},
       {"convert", {"convert", "{}", "{.}.png", ":::", "img.jpg", "my pic.jpeg"}},
@@ -121,7 +121,7 @@ std::string ShellOracle(const Row& row, const std::string& dir) {
   const std::vector<std::string> rest(row.args.begin() + 2, row.args.end());
   const std::string scripts = RunCapture(ParallelArgv({}, rest), dir, row.stdin_text);
   const std::string quoted =
-      RunCapture({"/usr/bin/parallel", "--will-cite", "--shellquote"}, dir, scripts);
+      RunCapture({"/usr/bin/parallel", "--will-cite", "-k", "-j1", "--shellquote"}, dir, scripts);
   std::string expected;
   for (const std::string& line : Lines(quoted)) {
     expected += prefix[0] + " " + prefix[1] + " " + line + "\n";
