@@ -14,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/clock.h"
+#include "base/host_name.h"
+#include "base/self_memory.h"
 #include "base/shared_page.h"
 #include "base/version.h"
 #include "proto/batch.h"
@@ -23,7 +25,7 @@
 #include "proto/transport.h"
 #include "tasks/registry.h"
 #include "worker/heartbeat.h"
-#include "proto/run_state.h"
+#include "worker/last_word.h"
 #include "worker/runner.h"
 
 namespace taskfarm::worker {
@@ -37,23 +39,12 @@ std::string RandomId() {
   return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
 }
 
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
-  return name;
-}
-
 // Caps the address space at what the process uses now plus `mb`, so a task
 // may allocate about `mb` megabytes before new throws std::bad_alloc.
 void LimitMemory(uint64_t mb) {
   if (mb == 0) return;
-  unsigned long pages = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(f, "%lu", &pages) != 1) pages = 0;
-    std::fclose(f);
-  }
-  rlim_t limit = static_cast<rlim_t>(pages) *
-                     static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
+  absl::StatusOr<base::MemoryUsage> usage = base::SelfMemory();
+  rlim_t limit = static_cast<rlim_t>(usage.ok() ? usage->virtual_bytes : 0) +
                  (static_cast<rlim_t>(mb) << 20);
   rlimit rl{limit, limit};
   if (setrlimit(RLIMIT_AS, &rl) != 0) std::perror("worker: setrlimit");
@@ -76,14 +67,10 @@ class SocketSink : public ResultSink {
   proto::Transport* socket_;
 };
 
-// Sends `fatal`, waits (bounded) for the master's answer so the report is
-// not lost with the process, and returns the exit code for it.
+// Reports `fatal` (worker/last_word.h) and returns the exit code for it.
 int ReportFatal(proto::Transport& socket, const proto::Fatal& fatal) {
   std::fprintf(stderr, "worker %d: %s\n", getpid(), fatal.reason.c_str());
-  socket.socket().set(zmq::sockopt::linger, 1000);
-  (void)socket.Send({proto::Codec::Encode(fatal)});
-  zmq::pollitem_t item{socket.socket().handle(), 0, ZMQ_POLLIN, 0};
-  (void)proto::Poll(absl::MakeSpan(&item, 1), std::chrono::milliseconds(1000));
+  (void)SendLastWord(socket, fatal);
   return fatal.kind == proto::FatalKind::kOom ? kExitOutOfMemory
                                               : kExitTaskException;
 }
@@ -168,7 +155,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
 
   proto::Hello hello{.worker_id = id,
                      .pid = getpid(),
-                     .host = HostName(),
+                     .host = base::HostName().value_or("unknown"),
                      .cores = std::thread::hardware_concurrency(),
                      .version = base::kVersion};
   std::vector<const tasks::TaskDef*> kinds = tasks::TaskRegistry::Global()->List();
