@@ -148,6 +148,11 @@ struct Shutdown {
   friend bool operator==(const Shutdown&, const Shutdown&) = default;
 };
 
+// Shutdown::reason when the master recycles a worker that ran
+// --max-tasks-per-worker tasks: the worker exits with its "recycled" code,
+// and whoever supervises it starts a new one in its place.
+inline constexpr char kShutdownRecycled[] = "recycled";
+
 // Logger -> master, first message.
 struct LoggerHello {
   int64_t pid = 0;

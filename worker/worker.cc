@@ -196,8 +196,10 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
 
   // Takes every message waiting into `queue`; says whether a Shutdown or a
   // Rejoin is among them. Either lets the running task finish, not the
-  // batch.
+  // batch. A Shutdown sets `shutdown_code`: kExitRecycled if the master
+  // recycles this worker (a supervisor starts a new one), else kExitOk.
   enum class Waiting { kNothing, kShutdown, kRejoin };
+  int shutdown_code = kExitOk;
   auto take_waiting = [&]() {
     for (;;) {
       absl::StatusOr<std::optional<proto::Parts>> in =
@@ -214,7 +216,15 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
     for (const proto::Parts& parts : queue) {
       absl::StatusOr<proto::MessageType> type =
           proto::Codec::PeekType(proto::View(parts[0]));
-      if (type.ok() && *type == proto::MessageType::kShutdown) return Waiting::kShutdown;
+      if (type.ok() && *type == proto::MessageType::kShutdown) {
+        absl::StatusOr<proto::Message> m = proto::Codec::Decode(proto::View(parts[0]));
+        const auto* shutdown = m.ok() ? std::get_if<proto::Shutdown>(&*m) : nullptr;
+        shutdown_code = shutdown != nullptr &&
+                                shutdown->reason == proto::kShutdownRecycled
+                            ? kExitRecycled
+                            : kExitOk;
+        return Waiting::kShutdown;
+      }
       if (type.ok() && *type == proto::MessageType::kRejoin) return Waiting::kRejoin;
     }
     return Waiting::kNothing;
@@ -256,7 +266,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
     // Take everything waiting, so a Shutdown behind queued batches counts.
     switch (take_waiting()) {
       case Waiting::kShutdown:
-        return {false, kExitOk};
+        return {false, shutdown_code};
       case Waiting::kRejoin:
         return lost("the master no longer knows this worker (declared lost)");
       case Waiting::kNothing:
