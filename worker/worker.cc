@@ -24,6 +24,7 @@
 #include "proto/socket_monitor.h"
 #include "proto/transport.h"
 #include "tasks/registry.h"
+#include "worker/flush_thread.h"
 #include "worker/heartbeat.h"
 #include "worker/last_word.h"
 #include "worker/runner.h"
@@ -66,6 +67,22 @@ class SocketSink : public ResultSink {
  private:
   proto::Transport* socket_;
 };
+
+// Tells the master that batch `batch_id` cannot be run here, and why.
+void RefuseBatch(proto::Transport& socket, uint64_t batch_id,
+                 const absl::Status& why) {
+  std::fprintf(stderr, "worker %d: refusing batch %llu: %s\n", getpid(),
+               static_cast<unsigned long long>(batch_id),
+               std::string(why.message()).c_str());
+  const std::string reason(why.message().substr(0, 4096));
+  if (absl::Status s = socket.Send({proto::Codec::Encode(
+          proto::BatchRefused{.batch_id = batch_id, .reason = reason})});
+      !s.ok()) {
+    std::fprintf(stderr, "worker %d: cannot refuse batch %llu: %s\n", getpid(),
+                 static_cast<unsigned long long>(batch_id),
+                 std::string(s.message()).c_str());
+  }
+}
 
 // Reports `fatal` (worker/last_word.h) and returns the exit code for it.
 int ReportFatal(proto::Transport& socket, const proto::Fatal& fatal) {
@@ -166,6 +183,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
 
   Runner runner(std::move(kinds), getpid(), tasks::Env{}, state);
   SocketSink sink(&socket);
+  FlushThread flusher(&runner);  // sends results held behind a slow task
   proto::TaskBatchReader batch;
   std::deque<proto::Parts> queue;
   bool welcomed = false;
@@ -279,8 +297,14 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
     absl::StatusOr<proto::Message> message =
         proto::Codec::Decode(proto::View(parts[0]));
     if (!message.ok()) {
-      std::fprintf(stderr, "worker %d: dropped a message: %s\n", getpid(),
-                   std::string(message.status().message()).c_str());
+      absl::StatusOr<proto::MessageType> type =
+          proto::Codec::PeekType(proto::View(parts[0]));
+      if (type.ok() && *type == proto::MessageType::kTasks) {
+        RefuseBatch(socket, 0, message.status());  // which one is unknown
+      } else {
+        std::fprintf(stderr, "worker %d: dropped a message: %s\n", getpid(),
+                     std::string(message.status().message()).c_str());
+      }
       continue;
     }
     if (const auto* welcome = std::get_if<proto::Welcome>(&*message)) {
@@ -295,9 +319,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
                            ? batch.Open(proto::View(parts[1]))
                            : absl::InvalidArgumentError("no task body");
       if (!s.ok()) {
-        std::fprintf(stderr, "worker %d: dropped batch %lu: %s\n", getpid(),
-                     static_cast<unsigned long>(tasks->batch_id),
-                     std::string(s.message()).c_str());
+        RefuseBatch(socket, tasks->batch_id, s);
         continue;
       }
       if (std::optional<proto::Fatal> fatal =
