@@ -6,6 +6,7 @@
 
 #include <signal.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,34 +67,39 @@ TEST(ExecGroup, BackgroundProcessesDieWhenTheTaskTimesOut) {
   EXPECT_TRUE(AllDie(pids)) << "a background sleep outlived its timed-out task";
 }
 
-TEST(ExecGroup, BackgroundProcessesDieWithAMasterKilledBySigkill) {
-  const std::string dir = TempDir("exec_kill9");
-  const std::string pids = dir + "/pids";
-  WriteFile(pids, "");
-  Process master(MasterArgv({"--workers=1", "--format=jsonl",
-                             "--output=" + dir + "/out.jsonl",
-                             "--tasks=" + BackgroundSleepTask(pids)}),
-                 dir);
-  ASSERT_TRUE(WaitFor([&] { return Pids(pids).size() == 1; }, seconds(30)))
-      << master.err();
-  master.Signal(SIGKILL);
-  ASSERT_TRUE(master.Wait(seconds(10)).has_value());
-  EXPECT_TRUE(AllDie(pids)) << "a background sleep outlived its master";
+// A master running one background-sleep task on one worker, once the task
+// has started its sleep.
+class ExecGroupRunning : public ::testing::Test {
+ protected:
+  void Start(const std::string& name, const std::vector<std::string>& flags) {
+    const std::string dir = TempDir(name);
+    pids_ = dir + "/pids";
+    WriteFile(pids_, "");
+    std::vector<std::string> args = {"--workers=1", "--format=jsonl",
+                                     "--output=" + dir + "/out.jsonl",
+                                     "--tasks=" + BackgroundSleepTask(pids_)};
+    args.insert(args.end(), flags.begin(), flags.end());
+    master_ = std::make_unique<Process>(MasterArgv(args), dir);
+    ASSERT_TRUE(WaitFor([&] { return Pids(pids_).size() == 1; }, seconds(30)))
+        << master_->err();
+  }
+
+  std::string pids_;
+  std::unique_ptr<Process> master_;
+};
+
+TEST_F(ExecGroupRunning, BackgroundProcessesDieWithAMasterKilledBySigkill) {
+  ASSERT_NO_FATAL_FAILURE(Start("exec_kill9", {}));
+  master_->Signal(SIGKILL);
+  ASSERT_TRUE(master_->Wait(seconds(10)).has_value());
+  EXPECT_TRUE(AllDie(pids_)) << "a background sleep outlived its master";
 }
 
-TEST(ExecGroup, BackgroundProcessesDieWhenTheGraceIsOver) {
-  const std::string dir = TempDir("exec_grace");
-  const std::string pids = dir + "/pids";
-  WriteFile(pids, "");
-  Process master(MasterArgv({"--workers=1", "--grace=1s", "--format=jsonl",
-                             "--output=" + dir + "/out.jsonl",
-                             "--tasks=" + BackgroundSleepTask(pids)}),
-                 dir);
-  ASSERT_TRUE(WaitFor([&] { return Pids(pids).size() == 1; }, seconds(30)))
-      << master.err();
-  master.Signal(SIGINT);
-  ASSERT_EQ(master.Wait(seconds(60)), 128 + SIGINT) << master.err();
-  EXPECT_TRUE(AllDie(pids)) << "a background sleep outlived the grace";
+TEST_F(ExecGroupRunning, BackgroundProcessesDieWhenTheGraceIsOver) {
+  ASSERT_NO_FATAL_FAILURE(Start("exec_grace", {"--grace=1s"}));
+  master_->Signal(SIGINT);
+  ASSERT_EQ(master_->Wait(seconds(60)), 128 + SIGINT) << master_->err();
+  EXPECT_TRUE(AllDie(pids_)) << "a background sleep outlived the grace";
 }
 
 }  // namespace

@@ -48,30 +48,28 @@ TEST(Spawn, FailedExecIsTheChildsErrnoAndTheChildIsReaped) {
   EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1) << "a failed child was left";
 }
 
-TEST(Spawn, PathIsRunWithArgvZeroAsGiven) {
-  const std::string out = testutil::TempPath("argv0");
+// What `spec` writes to its stdout, once it exited.
+std::string Output(ExecSpec spec) {
+  const std::string out = testutil::TempPath("stdout");
   const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  ASSERT_GE(fd, 3);
-  absl::StatusOr<pid_t> pid = Spawn({.argv = {"shown-name", "-c", "echo $0"},
-                                     .path = "/bin/sh",
-                                     .stdout_fd = fd});
+  EXPECT_GE(fd, 3);
+  spec.stdout_fd = fd;
+  absl::StatusOr<pid_t> pid = Spawn(std::move(spec));
   close(fd);
-  ASSERT_TRUE(pid.ok()) << pid.status();
-  Reap(*pid);
-  EXPECT_EQ(testutil::ReadFile(out), "shown-name\n");
+  EXPECT_TRUE(pid.ok()) << pid.status();
+  if (pid.ok()) Reap(*pid);
+  return testutil::ReadFile(out);
+}
+
+TEST(Spawn, PathIsRunWithArgvZeroAsGiven) {
+  EXPECT_EQ(Output({.argv = {"shown-name", "-c", "echo $0"}, .path = "/bin/sh"}),
+            "shown-name\n");
 }
 
 TEST(Spawn, EnvironmentEntriesAreAdded) {
-  const std::string out = testutil::TempPath("env");
-  const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  absl::StatusOr<pid_t> pid =
-      Spawn({.argv = {"/bin/sh", "-c", "echo \"$TF_SPAWN_TEST\""},
-             .extra_env = {"TF_SPAWN_TEST=yes"},
-             .stdout_fd = fd});
-  close(fd);
-  ASSERT_TRUE(pid.ok()) << pid.status();
-  Reap(*pid);
-  EXPECT_EQ(testutil::ReadFile(out), "yes\n");
+  EXPECT_EQ(Output({.argv = {"/bin/sh", "-c", "echo \"$TF_SPAWN_TEST\""},
+                    .extra_env = {"TF_SPAWN_TEST=yes"}}),
+            "yes\n");
 }
 
 TEST(Spawn, NewSessionAndNewGroup) {
