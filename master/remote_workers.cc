@@ -8,7 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "base/find_program.h"
+#include "base/host_name.h"
 #include "master/slurm_launcher.h"
 #include "proto/curve.h"
 
@@ -21,12 +22,6 @@ constexpr size_t kMaxLostRemembered = 1 << 20;
 
 void Log(const std::string& line) {
   std::fprintf(stderr, "taskfarm: %s\n", line.c_str());
-}
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "localhost";
-  return name;
 }
 
 // "tcp://HOST:PORT" -> HOST, PORT.
@@ -43,18 +38,9 @@ std::string Advertised(const RemoteOptions& o, const std::string& bound) {
   if (!o.advertise.empty()) {
     host = o.advertise;
   } else if (host == "0.0.0.0" || host == "*" || host == "[::]" || host == "::") {
-    host = HostName();
+    host = base::HostName().value_or("localhost");
   }
   return absl::StrCat("tcp://", host, ":", port);
-}
-
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = absl::StrCat(dir.empty() ? "." : dir, "/", name);
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
 }
 
 }  // namespace
@@ -140,8 +126,8 @@ absl::Status RemoteWorkers::Secure(zmq::context_t& context) {
 
 absl::Status RemoteWorkers::Launch() {
   const RemoteOptions& o = options_.remote;
-  std::string srun = FindOnPath("srun");
-  if (srun.empty()) {
+  absl::StatusOr<std::string> srun = base::FindProgram("srun");
+  if (!srun.ok()) {
     return absl::UnavailableError(
         "--launcher=slurm: srun is not on PATH (install Slurm's client, or "
         "run the master where Slurm is)");
@@ -151,7 +137,7 @@ absl::Status RemoteWorkers::Launch() {
   SrunCommand command = SrunWorkers(o, options_.worker_bin, endpoint_, keys);
   Log(absl::StrCat("starting workers on ", o.nodes, " node(s): ",
                    absl::StrJoin(command.argv, " ")));
-  command.argv[0] = srun;
+  command.argv[0] = *srun;
   supervise::SpawnOptions spawn;
   // srun ends the job step on SIGTERM; SIGKILL would leave it behind.
   spawn.parent_death_signal = SIGTERM;

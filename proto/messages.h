@@ -6,7 +6,8 @@
 // for task and result batches, one body frame (proto/batch.h). Sockets add
 // routing frames in front; proto knows nothing about them.
 //
-//   worker -> master : Hello, Results(+records body), Fatal, Heartbeat
+//   worker -> master : Hello, Results(+records body), Fatal, Heartbeat,
+//                      BatchRefused
 //   master -> worker : Welcome, Tasks(+tasks body), Shutdown, Heartbeat,
 //                      Rejoin
 //   master -> logger : LoggerWelcome, Log(+records body), Progress, Shutdown
@@ -43,6 +44,7 @@ enum class MessageType : uint8_t {
   kAck = 11,
   kProgress = 12,
   kRejoin = 13,
+  kBatchRefused = 14,
 };
 
 // How one task ended. Every task is reported exactly once with one of these.
@@ -148,6 +150,11 @@ struct Shutdown {
   friend bool operator==(const Shutdown&, const Shutdown&) = default;
 };
 
+// Shutdown::reason when the master recycles a worker that ran
+// --max-tasks-per-worker tasks: the worker exits with its "recycled" code,
+// and whoever supervises it starts a new one in its place.
+inline constexpr char kShutdownRecycled[] = "recycled";
+
 // Logger -> master, first message.
 struct LoggerHello {
   int64_t pid = 0;
@@ -197,9 +204,22 @@ struct Rejoin {
   friend bool operator==(const Rejoin&, const Rejoin&) = default;
 };
 
+// Worker -> master, instead of results: the worker cannot take batch
+// `batch_id` (its body does not decode: more than proto::kMaxBatchSize
+// tasks, more than kMaxBodyBytes, malformed; or its header does not, and
+// then batch_id is 0). None of its tasks ran or will run on this worker;
+// the worker goes on serving. What becomes of the tasks is the master's
+// call (send them again in smaller batches, or report them as errors).
+struct BatchRefused {
+  uint64_t batch_id = 0;
+  std::string reason;  // "bad frame: batch too large", ...
+
+  friend bool operator==(const BatchRefused&, const BatchRefused&) = default;
+};
+
 using Message = std::variant<Hello, Welcome, Tasks, Results, Fatal, Heartbeat,
                              Shutdown, LoggerHello, LoggerWelcome, Log, Ack,
-                             Progress, Rejoin>;
+                             Progress, Rejoin, BatchRefused>;
 
 }  // namespace taskfarm::proto
 

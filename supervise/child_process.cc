@@ -1,9 +1,7 @@
 #include "supervise/child_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,91 +11,23 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-
-extern char** environ;
+#include "base/spawn.h"
 
 namespace taskfarm::supervise {
-namespace {
-
-absl::Status ExecError(int err, const std::string& path) {
-  std::string message = absl::StrCat("cannot run ", path, ": ", strerror(err));
-  if (err == ENOENT || err == ENOTDIR) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM) {
-    return absl::PermissionDeniedError(message);
-  }
-  return absl::InternalError(message);
-}
-
-// Runs in the child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void ExecChild(char* const* argv, char* const* envp,
-                            const SpawnOptions& options, pid_t parent,
-                            int error_fd) {
-  if (options.new_session) setsid();
-  if (options.parent_death_signal != 0) {
-    prctl(PR_SET_PDEATHSIG, options.parent_death_signal);
-    // The parent may have died before the prctl took effect.
-    if (getppid() != parent) _exit(127);
-  }
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int s = 1; s < NSIG; ++s) sigaction(s, &dfl, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  // Descriptors the parent forgot to mark close-on-exec stay out of the child.
-  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-  execve(argv[0], argv, envp);
-  int err = errno;
-  ssize_t unused = write(error_fd, &err, sizeof(err));
-  (void)unused;
-  _exit(127);
-}
-
-}  // namespace
 
 absl::StatusOr<ChildProcess> ChildProcess::Spawn(
     const std::vector<std::string>& argv, const SpawnOptions& options) {
   if (argv.empty()) return absl::InvalidArgumentError("empty command");
-  // Everything the child needs is built before fork: no allocation after it.
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<char*> envp;
-  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
-  for (const std::string& e : options.env) {
-    envp.push_back(const_cast<char*>(e.c_str()));
+  absl::StatusOr<pid_t> pid = base::Spawn(
+      {.argv = argv,
+       .extra_env = options.env,
+       .new_session = options.new_session,
+       .parent_death_signal = options.parent_death_signal});
+  if (!pid.ok()) {
+    return absl::Status(pid.status().code(),
+                        absl::StrCat("cannot run ", pid.status().message()));
   }
-  envp.push_back(nullptr);
-
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("pipe: ", strerror(errno)));
-  }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    int err = errno;
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    return absl::ResourceExhaustedError(absl::StrCat("fork: ", strerror(err)));
-  }
-  if (pid == 0) ExecChild(args.data(), envp.data(), options, parent, pipe_fds[1]);
-
-  close(pipe_fds[1]);
-  int child_errno = 0;
-  ssize_t n;
-  do {
-    n = read(pipe_fds[0], &child_errno, sizeof(child_errno));
-  } while (n < 0 && errno == EINTR);
-  close(pipe_fds[0]);
-  if (n == static_cast<ssize_t>(sizeof(child_errno))) {
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return ExecError(child_errno, argv[0]);
-  }
-  return ChildProcess(pid, options.stop_grace);
+  return ChildProcess(*pid, options.stop_grace);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept

@@ -92,6 +92,13 @@ TEST(Exec, FailedExecveIsReportedFromTheChild) {
               "exec: " + script + ": Permission denied");
 }
 
+TEST(Exec, NulByteInAnArgumentIsRefusedNotCut) {
+  ExpectError("exec", {"echo", std::string("a\0b", 3)},
+              absl::StatusCode::kInvalidArgument,
+              "exec: argument 1 (\"a\\000b\") has a NUL byte at offset 1; a "
+              "program's arguments cannot contain one (it would be cut there)");
+}
+
 TEST(Exec, HugeStdoutIsTruncatedWithANote) {
   absl::StatusOr<std::string> r =
       Shell("head -c 200000 /dev/zero | tr '\\0' x");

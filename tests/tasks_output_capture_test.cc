@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tasks/library/output_capture.h"
-#include "tasks/library/scoped_fd.h"
+#include "base/scoped_fd.h"
 #include "tests/testutil/files.h"
 
 namespace taskfarm::tasks {
@@ -61,7 +61,7 @@ TEST(OutputCapture, TailSurvivesManySmallAppends) {
 
 TEST(OutputCapture, FileGetsItsCapThenANote) {
   const std::string path = TempPath("capture_file");
-  ScopedFd file(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
+  base::ScopedFd file(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
   ASSERT_TRUE(file.valid());
   OutputCapture capture(10, std::move(file), 3000);
   const std::string stream = Digits(5000);
@@ -74,7 +74,7 @@ TEST(OutputCapture, FileGetsItsCapThenANote) {
 
 TEST(OutputCapture, FileWriteErrorIsReported) {
   // /dev/full fails every write with ENOSPC.
-  ScopedFd file(open("/dev/full", O_WRONLY));
+  base::ScopedFd file(open("/dev/full", O_WRONLY));
   ASSERT_TRUE(file.valid());
   OutputCapture capture(10, std::move(file), 100);
   capture.Append("data");
@@ -88,7 +88,7 @@ TEST(ReadUntilEof, DrainsEveryPipe) {
   int a[2], b[2];
   ASSERT_EQ(pipe(a), 0);
   ASSERT_EQ(pipe(b), 0);
-  ScopedFd a_read(a[0]), a_write(a[1]), b_read(b[0]), b_write(b[1]);
+  base::ScopedFd a_read(a[0]), a_write(a[1]), b_read(b[0]), b_write(b[1]);
   ASSERT_EQ(write(a_write.get(), "first", 5), 5);
   ASSERT_EQ(write(b_write.get(), "second", 6), 6);
   a_write.reset();

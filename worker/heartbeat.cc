@@ -10,20 +10,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/clock.h"
+#include "base/self_memory.h"
 #include "proto/codec.h"
 #include "proto/transport.h"
+#include "worker/last_word.h"
 
 namespace taskfarm::worker {
 namespace {
 
 uint64_t RssKb() {
-  FILE* f = std::fopen("/proc/self/statm", "r");
-  if (f == nullptr) return 0;
-  unsigned long size = 0, resident = 0;
-  int n = std::fscanf(f, "%lu %lu", &size, &resident);
-  std::fclose(f);
-  if (n != 2) return 0;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) / 1024;
+  absl::StatusOr<base::MemoryUsage> usage = base::SelfMemory();
+  return usage.ok() ? usage->resident_bytes / 1024 : 0;
 }
 
 int64_t NowMs() {
@@ -103,11 +100,7 @@ void HeartbeatThread::Loop() {
     if (timeout > 0 && batch != 0 && running_ms > static_cast<int64_t>(timeout)) {
       proto::Fatal fatal{batch, state_->index.load(), proto::FatalKind::kTimeout,
                          absl::StrCat("ran past --timeout (", timeout, " ms)")};
-      socket.socket().set(zmq::sockopt::linger, 1000);
-      (void)socket.Send({proto::Codec::Encode(fatal)});
-      // Wait (bounded) for the master's answer so the report is delivered.
-      zmq::pollitem_t item{socket.socket().handle(), 0, ZMQ_POLLIN, 0};
-      (void)proto::Poll(absl::MakeSpan(&item, 1), std::chrono::milliseconds(1000));
+      (void)SendLastWord(socket, fatal);
       std::fprintf(stderr, "worker %d: task ran past --timeout, exiting\n",
                    getpid());
       _exit(kExitTimeout);

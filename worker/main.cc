@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
       "  worker --connect=ENDPOINT\n"
       "  worker --connect=tcp://HOST:PORT --keys=DIR [--procs=K]\n"
       "Exit codes: 0 shut down by the master, 2 usage, 3 crash loop (--procs),\n"
+      "79 recycled by the master (--max-tasks-per-worker; --procs starts another),\n"
       "70 a task threw, 71 a task ran out of memory, 72 a task ran past\n"
       "--timeout, 75 the master went silent, 77 the master refused our key.");
   std::vector<std::string> store;

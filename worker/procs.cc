@@ -7,14 +7,17 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "base/clock.h"
 #include "supervise/crash_loop.h"
 #include "supervise/signal_fd.h"
 #include "supervise/supervisor.h"
 #include "worker/heartbeat.h"
+#include "worker/slot_pages.h"
 #include "worker/worker.h"
 
 namespace taskfarm::worker {
@@ -23,20 +26,8 @@ namespace {
 constexpr std::chrono::seconds kStopGrace{5};
 constexpr size_t kCrashLoopDeaths = 10;
 constexpr std::chrono::seconds kCrashLoopWindow{30};
-
-// Exit codes after which a child is done: restarting would not help.
-bool Finished(const supervise::ExitStatus& status) {
-  if (status.signaled) return false;
-  return status.code == kExitOk || status.code == kExitUsage ||
-         status.code == kExitMasterLost || status.code == kExitRefused;
-}
-
-// Exit codes of children that told the master why they die.
-bool Announced(const supervise::ExitStatus& status) {
-  return !status.signaled &&
-         (status.code == kExitTaskException || status.code == kExitOutOfMemory ||
-          status.code == kExitTimeout);
-}
+// How often the children's pages are looked at for signs of work.
+constexpr int kPollMs = 1000;
 
 // The most telling of two final codes: refused, usage, lost, then ok.
 int Worse(int a, int b) {
@@ -47,6 +38,29 @@ int Worse(int a, int b) {
 }
 
 }  // namespace
+
+ExitVerdict JudgeExit(const supervise::ExitStatus& status, bool spawn_failed,
+                      bool running_task) {
+  if (spawn_failed) return ExitVerdict::kCrashed;
+  if (!status.signaled) {
+    switch (status.code) {
+      case kExitOk:
+      case kExitUsage:
+      case kExitMasterLost:
+      case kExitRefused:
+        return ExitVerdict::kFinished;
+      case kExitRecycled:
+        return ExitVerdict::kRecycled;
+      case kExitTaskException:
+      case kExitOutOfMemory:
+      case kExitTimeout:
+        return ExitVerdict::kTaskDied;
+      default:
+        break;
+    }
+  }
+  return running_task ? ExitVerdict::kTaskDied : ExitVerdict::kCrashed;
+}
 
 int DefaultProcs() {
   int n = 0;
@@ -61,25 +75,30 @@ int DefaultProcs() {
 
 int RunProcs(const std::vector<std::string>& argv, int procs) {
   absl::StatusOr<supervise::SignalFd> signals = supervise::SignalFd::Create();
-  if (!signals.ok()) {
-    std::fprintf(stderr, "worker: %s\n", std::string(signals.status().message()).c_str());
+  absl::StatusOr<SlotPages> pages =
+      signals.ok() ? SlotPages::Create(procs) : signals.status();
+  if (!pages.ok()) {
+    std::fprintf(stderr, "worker: %s\n", std::string(pages.status().message()).c_str());
     return kExitUsage;
   }
   supervise::Supervisor supervisor(supervise::RestartPolicy{},
                                    supervise::SpawnOptions{});
   supervise::CrashLoopBreaker breaker(kCrashLoopDeaths, kCrashLoopWindow);
+  std::vector<bool> working(static_cast<size_t>(procs), false);
   base::Instant now = base::Now();
   for (int i = 0; i < procs; ++i) {
-    supervisor.Start(supervisor.Add("worker", argv), now);
+    std::vector<std::string> child = argv;
+    child.push_back(absl::StrCat("--state_file=", pages->path(i)));
+    supervisor.Start(supervisor.Add("worker", std::move(child)), now);
   }
   int result = kExitOk;
   int stop_signal = 0;
   bool crash_loop = false;
   while (!supervisor.AllExited()) {
     now = base::Now();
-    int timeout = 1000;
+    int timeout = kPollMs;
     if (std::optional<base::Instant> t = supervisor.NextDeadline()) {
-      timeout = base::MillisUntil(*t, now, 1000);
+      timeout = base::MillisUntil(*t, now, kPollMs);
     }
     pollfd fd{signals->fd(), POLLIN, 0};
     (void)poll(&fd, 1, timeout);
@@ -91,22 +110,47 @@ int RunProcs(const std::vector<std::string>& argv, int procs) {
         supervisor.Stop(slot, now, SIGTERM, kStopGrace);
       }
     }
+    // A child that has begun a task is up and working: the deaths before
+    // it were no crash loop.
+    for (int slot = 0; slot < procs; ++slot) {
+      if (working[slot] || !pages->BegunTask(slot)) continue;
+      working[slot] = true;
+      breaker.RecordSuccess();
+      supervisor.Productive(slot);
+    }
     for (const supervise::Death& d : supervisor.Reap(now)) {
+      const bool in_task = pages->RunningTask(d.slot);
+      pages->Reset(d.slot);
+      working[d.slot] = false;
       if (d.was_stopping) continue;
-      if (Finished(d.status)) {
-        result = Worse(result, d.status.code);
-        supervisor.Stop(d.slot, now, 0, kStopGrace);  // no restart
-        continue;
+      const std::string how =
+          d.spawn_error.empty() ? d.status.ToString() : d.spawn_error;
+      switch (JudgeExit(d.status, !d.spawn_error.empty(), in_task)) {
+        case ExitVerdict::kFinished:
+          result = Worse(result, d.status.code);
+          supervisor.Stop(d.slot, now, 0, kStopGrace);  // no restart
+          continue;
+        case ExitVerdict::kRecycled:
+          supervisor.RestartSoon(d.slot, now);
+          continue;
+        case ExitVerdict::kTaskDied:
+          std::fprintf(stderr,
+                       "worker: process %d died running a task (%s); "
+                       "starting another\n",
+                       d.pid, how.c_str());
+          supervisor.RestartSoon(d.slot, now);
+          continue;
+        case ExitVerdict::kCrashed:
+          break;
       }
       std::fprintf(stderr, "worker: process %d died (%s); restarting it\n",
-                   d.pid, d.spawn_error.empty() ? d.status.ToString().c_str()
-                                                : d.spawn_error.c_str());
-      if (Announced(d.status)) supervisor.RestartSoon(d.slot, now);
+                   d.pid, how.c_str());
       breaker.RecordDeath(now);
       if (breaker.Tripped() && !crash_loop) {
         crash_loop = true;
         std::fprintf(stderr,
-                     "worker: %zu deaths within %lld s: giving up (crash loop)\n",
+                     "worker: %zu deaths within %lld s, no task begun: "
+                     "giving up (crash loop)\n",
                      breaker.recent_deaths(),
                      static_cast<long long>(kCrashLoopWindow.count()));
         supervisor.GiveUp();

@@ -25,32 +25,37 @@ Runner::Runner(std::vector<const tasks::TaskDef*> kinds, int64_t pid,
 std::optional<proto::Fatal> Runner::Run(
     uint64_t batch_id, const proto::TaskBatchReader& batch, ResultSink* sink,
     const std::function<bool()>& stop_requested) {
+  // No task runs yet (state_->running is 0): the flush thread keeps off.
   records_.Clear();
   pending_ = proto::Results{.batch_id = batch_id};
+  unsent_.store(0, std::memory_order_relaxed);
+  batch_id_ = batch_id;
+  sink_ = sink;
+  uint32_t idle = kIdle;
+  if (phase_.compare_exchange_strong(idle, kInBatch)) phase_.notify_one();
   // One clock read per task: a task starts when the one before it ended
   // (its record written), so tiny tasks pay ~65 ns for timing, not 200.
   int64_t now = NowNs();
-  int64_t last_flush = now;
   chunk_start_ns_ = now;
   const int64_t flush_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(kFlushInterval)
+      std::chrono::duration_cast<std::chrono::nanoseconds>(kFlushDeadline)
           .count();
+  std::optional<proto::Fatal> fatal;
   for (size_t i = 0; i < batch.size(); ++i) {
-    uint32_t index = static_cast<uint32_t>(i);
-    std::optional<proto::Fatal> fatal = RunOne(batch_id, index, batch, &now);
-    state_->End();
+    fatal = RunOne(batch_id, static_cast<uint32_t>(i), batch, &now);
     if (fatal) {
-      Flush(batch_id, NowNs(), sink);
-      return fatal;
+      now = NowNs();
+      break;
     }
-    if (now - last_flush >= flush_ns && i + 1 < batch.size()) {
+    if (now - chunk_start_ns_ >= flush_ns && i + 1 < batch.size()) {
       Flush(batch_id, now, sink);
-      last_flush = now;
-      if (stop_requested && stop_requested()) return std::nullopt;
+      if (stop_requested && stop_requested()) break;
     }
   }
   Flush(batch_id, now, sink);
-  return std::nullopt;
+  uint32_t in_batch = kInBatch;
+  phase_.compare_exchange_strong(in_batch, kIdle);
+  return fatal;
 }
 
 std::optional<proto::Fatal> Runner::RunOne(uint64_t batch_id, uint32_t index,
@@ -75,15 +80,18 @@ std::optional<proto::Fatal> Runner::RunOne(uint64_t batch_id, uint32_t index,
       try {
         s = def.fn(call, &result_);
       } catch (const std::bad_alloc&) {
+        EndTask();
         return proto::Fatal{batch_id, index, proto::FatalKind::kOom,
                             absl::StrCat(def.name, ": out of memory")};
       } catch (const std::exception& e) {
+        EndTask();
         // A header string is bounded: keep the message well inside it.
         absl::string_view what = e.what();
         return proto::Fatal{batch_id, index, proto::FatalKind::kException,
                             absl::StrCat(def.name, ": uncaught exception: ",
                                          what.substr(0, 4096))};
       } catch (...) {
+        EndTask();
         return proto::Fatal{batch_id, index, proto::FatalKind::kException,
                             absl::StrCat(def.name, ": uncaught exception")};
       }
@@ -97,24 +105,78 @@ std::optional<proto::Fatal> Runner::RunOne(uint64_t batch_id, uint32_t index,
     result_.assign(s.message().data(), s.message().size());
   }
   *now = NowNs();
+  EndTask();
   const uint64_t elapsed_us = static_cast<uint64_t>((*now - start) / 1000);
   records_.Add(task_.id, kind_name, task_.args, status, result_, pid_,
                task_.attempt, elapsed_us);
   pending_.count++;
   pending_.by_status[static_cast<int>(status)]++;
+  unsent_.store(pending_.count, std::memory_order_relaxed);
   return std::nullopt;
 }
 
-void Runner::Flush(uint64_t batch_id, int64_t now, ResultSink* sink) {
+void Runner::EndTask() {
+  // The store of running = 0, then the load of flushing_: with the flush
+  // thread's store of flushing_ = 1, Heavy fence, load of running, one of
+  // the two sees the other's store (see asymmetric_fence.h).
+  state_->End();
+  fence_.Light();
+  while (flushing_.load(std::memory_order_acquire) != 0) {
+    flushing_.wait(1, std::memory_order_acquire);
+  }
+}
+
+bool Runner::FlushDuringTask(std::chrono::nanoseconds deadline) {
+  // Cheap looks first: nothing to send, or no task running long enough.
+  if (unsent_.load(std::memory_order_relaxed) == 0 ||
+      state_->running.load(std::memory_order_relaxed) == 0) {
+    return false;
+  }
+  const int64_t started = state_->started_ns.load(std::memory_order_relaxed);
+  if (NowNs() - started < deadline.count()) return false;
+  flushing_.store(1, std::memory_order_relaxed);
+  bool sent = false;
+  // Acquire: what the task thread wrote before it began this task
+  // (records, pending_) is visible here.
+  if (fence_.Heavy() &&
+      state_->running.load(std::memory_order_acquire) != 0 &&
+      pending_.count > 0) {
+    // The chunk ends where the running task began.
+    Flush(batch_id_, state_->started_ns.load(std::memory_order_relaxed),
+          sink_);
+    sent = true;
+  }
+  flushing_.store(0, std::memory_order_release);
+  flushing_.notify_one();
+  return sent;
+}
+
+bool Runner::WaitForBatch() const {
+  for (;;) {
+    const uint32_t phase = phase_.load(std::memory_order_acquire);
+    if (phase == kClosed) return false;
+    if (phase == kInBatch) return true;
+    phase_.wait(phase, std::memory_order_acquire);
+  }
+}
+
+void Runner::Close() {
+  phase_.store(kClosed, std::memory_order_release);
+  phase_.notify_all();
+}
+
+void Runner::Flush(uint64_t batch_id, int64_t end, ResultSink* sink) {
   if (pending_.count == 0) return;
   // The chunk's wall time, not the sum of per-task microseconds: tiny tasks
   // round to 0 us each, and the master sizes batches from this figure.
-  pending_.elapsed_us = static_cast<uint64_t>((now - chunk_start_ns_) / 1000);
-  chunk_start_ns_ = now;
+  pending_.elapsed_us =
+      end > chunk_start_ns_ ? static_cast<uint64_t>((end - chunk_start_ns_) / 1000) : 0;
+  chunk_start_ns_ = end;
   sink->Send(pending_, records_.Finish());
   uint32_t next = pending_.offset + pending_.count;
   records_.Clear();
   pending_ = proto::Results{.batch_id = batch_id, .offset = next};
+  unsent_.store(0, std::memory_order_relaxed);
 }
 
 }  // namespace taskfarm::worker

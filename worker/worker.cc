@@ -14,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/clock.h"
+#include "base/host_name.h"
+#include "base/self_memory.h"
 #include "base/shared_page.h"
 #include "base/version.h"
 #include "proto/batch.h"
@@ -22,8 +24,9 @@
 #include "proto/socket_monitor.h"
 #include "proto/transport.h"
 #include "tasks/registry.h"
+#include "worker/flush_thread.h"
 #include "worker/heartbeat.h"
-#include "proto/run_state.h"
+#include "worker/last_word.h"
 #include "worker/runner.h"
 
 namespace taskfarm::worker {
@@ -37,23 +40,12 @@ std::string RandomId() {
   return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
 }
 
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
-  return name;
-}
-
 // Caps the address space at what the process uses now plus `mb`, so a task
 // may allocate about `mb` megabytes before new throws std::bad_alloc.
 void LimitMemory(uint64_t mb) {
   if (mb == 0) return;
-  unsigned long pages = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(f, "%lu", &pages) != 1) pages = 0;
-    std::fclose(f);
-  }
-  rlim_t limit = static_cast<rlim_t>(pages) *
-                     static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
+  absl::StatusOr<base::MemoryUsage> usage = base::SelfMemory();
+  rlim_t limit = static_cast<rlim_t>(usage.ok() ? usage->virtual_bytes : 0) +
                  (static_cast<rlim_t>(mb) << 20);
   rlimit rl{limit, limit};
   if (setrlimit(RLIMIT_AS, &rl) != 0) std::perror("worker: setrlimit");
@@ -76,14 +68,26 @@ class SocketSink : public ResultSink {
   proto::Transport* socket_;
 };
 
-// Sends `fatal`, waits (bounded) for the master's answer so the report is
-// not lost with the process, and returns the exit code for it.
+// Tells the master that batch `batch_id` cannot be run here, and why.
+void RefuseBatch(proto::Transport& socket, uint64_t batch_id,
+                 const absl::Status& why) {
+  std::fprintf(stderr, "worker %d: refusing batch %llu: %s\n", getpid(),
+               static_cast<unsigned long long>(batch_id),
+               std::string(why.message()).c_str());
+  const std::string reason(why.message().substr(0, 4096));
+  if (absl::Status s = socket.Send({proto::Codec::Encode(
+          proto::BatchRefused{.batch_id = batch_id, .reason = reason})});
+      !s.ok()) {
+    std::fprintf(stderr, "worker %d: cannot refuse batch %llu: %s\n", getpid(),
+                 static_cast<unsigned long long>(batch_id),
+                 std::string(s.message()).c_str());
+  }
+}
+
+// Reports `fatal` (worker/last_word.h) and returns the exit code for it.
 int ReportFatal(proto::Transport& socket, const proto::Fatal& fatal) {
   std::fprintf(stderr, "worker %d: %s\n", getpid(), fatal.reason.c_str());
-  socket.socket().set(zmq::sockopt::linger, 1000);
-  (void)socket.Send({proto::Codec::Encode(fatal)});
-  zmq::pollitem_t item{socket.socket().handle(), 0, ZMQ_POLLIN, 0};
-  (void)proto::Poll(absl::MakeSpan(&item, 1), std::chrono::milliseconds(1000));
+  (void)SendLastWord(socket, fatal);
   return fatal.kind == proto::FatalKind::kOom ? kExitOutOfMemory
                                               : kExitTaskException;
 }
@@ -168,7 +172,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
 
   proto::Hello hello{.worker_id = id,
                      .pid = getpid(),
-                     .host = HostName(),
+                     .host = base::HostName().value_or("unknown"),
                      .cores = std::thread::hardware_concurrency(),
                      .version = base::kVersion};
   std::vector<const tasks::TaskDef*> kinds = tasks::TaskRegistry::Global()->List();
@@ -179,6 +183,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
 
   Runner runner(std::move(kinds), getpid(), tasks::Env{}, state);
   SocketSink sink(&socket);
+  FlushThread flusher(&runner);  // sends results held behind a slow task
   proto::TaskBatchReader batch;
   std::deque<proto::Parts> queue;
   bool welcomed = false;
@@ -209,8 +214,10 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
 
   // Takes every message waiting into `queue`; says whether a Shutdown or a
   // Rejoin is among them. Either lets the running task finish, not the
-  // batch.
+  // batch. A Shutdown sets `shutdown_code`: kExitRecycled if the master
+  // recycles this worker (a supervisor starts a new one), else kExitOk.
   enum class Waiting { kNothing, kShutdown, kRejoin };
+  int shutdown_code = kExitOk;
   auto take_waiting = [&]() {
     for (;;) {
       absl::StatusOr<std::optional<proto::Parts>> in =
@@ -227,7 +234,15 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
     for (const proto::Parts& parts : queue) {
       absl::StatusOr<proto::MessageType> type =
           proto::Codec::PeekType(proto::View(parts[0]));
-      if (type.ok() && *type == proto::MessageType::kShutdown) return Waiting::kShutdown;
+      if (type.ok() && *type == proto::MessageType::kShutdown) {
+        absl::StatusOr<proto::Message> m = proto::Codec::Decode(proto::View(parts[0]));
+        const auto* shutdown = m.ok() ? std::get_if<proto::Shutdown>(&*m) : nullptr;
+        shutdown_code = shutdown != nullptr &&
+                                shutdown->reason == proto::kShutdownRecycled
+                            ? kExitRecycled
+                            : kExitOk;
+        return Waiting::kShutdown;
+      }
       if (type.ok() && *type == proto::MessageType::kRejoin) return Waiting::kRejoin;
     }
     return Waiting::kNothing;
@@ -269,7 +284,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
     // Take everything waiting, so a Shutdown behind queued batches counts.
     switch (take_waiting()) {
       case Waiting::kShutdown:
-        return {false, kExitOk};
+        return {false, shutdown_code};
       case Waiting::kRejoin:
         return lost("the master no longer knows this worker (declared lost)");
       case Waiting::kNothing:
@@ -282,8 +297,14 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
     absl::StatusOr<proto::Message> message =
         proto::Codec::Decode(proto::View(parts[0]));
     if (!message.ok()) {
-      std::fprintf(stderr, "worker %d: dropped a message: %s\n", getpid(),
-                   std::string(message.status().message()).c_str());
+      absl::StatusOr<proto::MessageType> type =
+          proto::Codec::PeekType(proto::View(parts[0]));
+      if (type.ok() && *type == proto::MessageType::kTasks) {
+        RefuseBatch(socket, 0, message.status());  // which one is unknown
+      } else {
+        std::fprintf(stderr, "worker %d: dropped a message: %s\n", getpid(),
+                     std::string(message.status().message()).c_str());
+      }
       continue;
     }
     if (const auto* welcome = std::get_if<proto::Welcome>(&*message)) {
@@ -298,9 +319,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
                            ? batch.Open(proto::View(parts[1]))
                            : absl::InvalidArgumentError("no task body");
       if (!s.ok()) {
-        std::fprintf(stderr, "worker %d: dropped batch %lu: %s\n", getpid(),
-                     static_cast<unsigned long>(tasks->batch_id),
-                     std::string(s.message()).c_str());
+        RefuseBatch(socket, tasks->batch_id, s);
         continue;
       }
       if (std::optional<proto::Fatal> fatal =

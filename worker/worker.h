@@ -45,6 +45,9 @@ inline constexpr int kExitOutOfMemory = 71;    // a task hit --max-memory
 // kExitTimeout (72) is in heartbeat.h.
 inline constexpr int kExitMasterLost = 75;     // the master went silent
 inline constexpr int kExitRefused = 77;        // the master refused our key
+// The master recycled this worker (--max-tasks-per-worker): it is done, and
+// wants a new worker process in its place (`worker --procs` starts one).
+inline constexpr int kExitRecycled = 79;
 
 struct WorkerOptions {
   std::string endpoint;  // the master's task socket

@@ -32,7 +32,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "tasks/library/output_capture.h"
-#include "tasks/library/scoped_fd.h"
+#include "base/scoped_fd.h"
 #include "tasks/library/subprocess.h"
 #include "tasks/registry.h"
 #include "tasks/task.h"
@@ -51,11 +51,11 @@ absl::Status WithPrefix(absl::string_view prefix, const absl::Status& s) {
 // or nowhere (invalid descriptors) when the batch has no results dir.
 struct OutputFiles {
   std::string out_name, err_name;
-  ScopedFd out, err;
+  base::ScopedFd out, err;
 };
 
-absl::StatusOr<ScopedFd> CreateFile(const std::string& path) {
-  ScopedFd fd(
+absl::StatusOr<base::ScopedFd> CreateFile(const std::string& path) {
+  base::ScopedFd fd(
       open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid()) {
     return absl::ErrnoToStatus(errno, absl::StrCat("cannot create ", path));
@@ -71,9 +71,9 @@ absl::StatusOr<OutputFiles> CreateOutputFiles(const Call& call) {
       absl::StrCat(dir, "/", call.id(), ".", call.attempt());
   files.out_name = base + ".stdout";
   files.err_name = base + ".stderr";
-  absl::StatusOr<ScopedFd> out = CreateFile(files.out_name);
+  absl::StatusOr<base::ScopedFd> out = CreateFile(files.out_name);
   if (!out.ok()) return out.status();
-  absl::StatusOr<ScopedFd> err = CreateFile(files.err_name);
+  absl::StatusOr<base::ScopedFd> err = CreateFile(files.err_name);
   if (!err.ok()) return err.status();
   files.out = *std::move(out);
   files.err = *std::move(err);

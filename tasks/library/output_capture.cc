@@ -22,7 +22,7 @@ std::string TruncationNote(uint64_t dropped_bytes) {
   return absl::StrCat("\u2026[truncated ", dropped_bytes, " bytes]");
 }
 
-OutputCapture::OutputCapture(size_t keep_bytes, ScopedFd file,
+OutputCapture::OutputCapture(size_t keep_bytes, base::ScopedFd file,
                              size_t file_bytes)
     : keep_bytes_(keep_bytes),
       file_(std::move(file)),

@@ -27,7 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "tasks/library/scoped_fd.h"
+#include "base/scoped_fd.h"
 
 namespace taskfarm::tasks {
 
@@ -42,7 +42,7 @@ class OutputCapture {
   // Keeps the first `keep_bytes` in memory. If `file` is valid, also writes
   // the first `file_bytes` to it, followed by a TruncationNote if the stream
   // was longer.
-  explicit OutputCapture(size_t keep_bytes, ScopedFd file = ScopedFd(),
+  explicit OutputCapture(size_t keep_bytes, base::ScopedFd file = base::ScopedFd(),
                          size_t file_bytes = 0);
   OutputCapture(const OutputCapture&) = delete;
   OutputCapture& operator=(const OutputCapture&) = delete;
@@ -70,7 +70,7 @@ class OutputCapture {
   std::string head_;
   std::string tail_;  // the last 1 to 2 kTailBytes bytes
   uint64_t total_ = 0;
-  ScopedFd file_;
+  base::ScopedFd file_;
   const size_t file_bytes_;
   uint64_t file_written_ = 0;
   int file_errno_ = 0;

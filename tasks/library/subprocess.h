@@ -1,17 +1,22 @@
 // File: tasks/library/subprocess.h
 //
 // Subprocess starts a program the way Node's child_process.execFile does:
-// no shell (write `sh -c '...'` for one), the program looked up in PATH, its
-// stdout and stderr sent to pipes the caller reads. It is made for running
-// inside a worker:
-//   - the child gets SIGKILL when the thread that started it dies
-//     (PR_SET_PDEATHSIG), so a killed worker leaves no program behind;
+// no shell (write `sh -c '...'` for one), the program looked up in PATH
+// (base/find_program.h), its stdout and stderr sent to pipes the caller
+// reads. It is made for running inside a worker:
+//   - the program runs in a process group of its own, which a guard process
+//     kills (SIGKILL) when the program exits, when the Subprocess is killed
+//     or destroyed, and when the worker dies, however it dies: nothing the
+//     task started outlives it (group_guard.h says how, and what escapes:
+//     a process that leaves the group with setsid or setpgid);
 //   - it starts with every signal at its default action and none blocked,
 //     whatever the worker set up for itself;
 //   - its stdin is /dev/null and no other descriptor of the worker leaks;
 //   - a failed execve (not found, not executable, ...) comes back as the
-//     error of Start, through a close-on-exec pipe, not as exit code 127.
-// A Subprocess owns its child: destroying it before Wait kills and reaps it.
+//     error of Start, not as exit code 127 (base/spawn.h);
+//   - an argument holding a NUL byte is refused, not cut short.
+// A Subprocess owns its program: destroying it before Wait kills its group
+// and reaps it.
 //
 // Example:
 //   absl::StatusOr<Subprocess> child = Subprocess::Start({"ls", "-l"});
@@ -19,9 +24,9 @@
 //   ... read child->stdout_fd() and child->stderr_fd() until end of file ...
 //   absl::StatusOr<int> wait_status = child->Wait();
 //
-// Thread-compatible. Start forks: call it from a single-threaded process, or
-// accept that only async-signal-safe calls run between fork and exec (they
-// do here).
+// Thread-compatible. Start forks; only async-signal-safe calls run in the
+// children before exec, so any thread of a multithreaded process may call
+// it.
 
 #ifndef TASKFARM_TASKS_LIBRARY_SUBPROCESS_H_
 #define TASKFARM_TASKS_LIBRARY_SUBPROCESS_H_
@@ -32,17 +37,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
-#include "tasks/library/scoped_fd.h"
+#include "base/scoped_fd.h"
 
 namespace taskfarm::tasks {
-
-// The file execve should run for `name`: `name` itself if it contains a '/',
-// else the first executable regular file DIR/name for DIR in $PATH (default
-// "/usr/local/bin:/usr/bin:/bin"; an empty DIR is the current directory).
-// Returns kNotFound ("NAME: No such file or directory") if there is none,
-// kPermissionDenied if the only matches are not executable.
-absl::StatusOr<std::string> FindProgram(absl::string_view name);
 
 // "exit 3", "killed by SIGSEGV" or "killed by SIGABRT (core dumped)" for a
 // status from waitpid.
@@ -50,37 +47,49 @@ std::string DescribeWaitStatus(int wait_status);
 
 class Subprocess {
  public:
-  // Starts argv[0] (see FindProgram) with arguments argv. Returns
-  // kInvalidArgument for an empty argv; FindProgram's errors; or errno's
-  // code with "ARGV0: strerror" when pipe, fork or execve fails.
+  // Starts argv[0] (see base::FindProgram) with arguments argv. Returns
+  // kInvalidArgument for an empty argv or an argument with a NUL byte;
+  // FindProgram's errors; kResourceExhausted ("ARGV0: fork: REASON") if a
+  // pipe or a process cannot be made; errno's code with "ARGV0: REASON"
+  // if execve fails.
   static absl::StatusOr<Subprocess> Start(const std::vector<std::string>& argv);
 
   Subprocess(Subprocess&& other) noexcept;
   Subprocess& operator=(Subprocess&& other) noexcept;
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
-  // Kills (SIGKILL) and reaps the child unless Wait has returned.
+  // Kill() unless Wait has returned.
   ~Subprocess();
 
-  pid_t pid() const { return pid_; }
-  // The read ends of the child's stdout and stderr.
+  // The program's pid, which is also its process group id.
+  pid_t pid() const { return program_; }
+  // The read ends of the program's stdout and stderr.
   int stdout_fd() const { return stdout_.get(); }
   int stderr_fd() const { return stderr_.get(); }
 
-  // Closes the pipes, waits for the child to end and returns its wait
-  // status. Returns kFailedPrecondition if the child was already reaped,
-  // and errno's code if waitpid fails (ECHILD: the process ignores
-  // SIGCHLD, so the kernel reaped the child).
+  // Closes the pipes, waits for the program to end (what it left running
+  // is killed then) and returns its wait status. Returns
+  // kFailedPrecondition if it was already waited for or killed, kInternal
+  // if its guard died without saying how it ended.
   absl::StatusOr<int> Wait();
 
- private:
-  Subprocess(pid_t pid, ScopedFd out, ScopedFd err)
-      : pid_(pid), stdout_(std::move(out)), stderr_(std::move(err)) {}
-  void KillAndReap();
+  // Kills the program and its whole process group (SIGKILL) and reaps
+  // them; does nothing if Wait has returned. Idempotent.
+  void Kill();
 
-  pid_t pid_ = -1;  // -1 once reaped
-  ScopedFd stdout_;
-  ScopedFd stderr_;
+ private:
+  Subprocess(pid_t guard, pid_t program, base::ScopedFd out, base::ScopedFd err,
+             base::ScopedFd lifeline, base::ScopedFd reports)
+      : guard_(guard), program_(program), stdout_(std::move(out)),
+        stderr_(std::move(err)), lifeline_(std::move(lifeline)),
+        reports_(std::move(reports)) {}
+
+  pid_t guard_ = -1;  // -1 once reaped
+  pid_t program_ = -1;
+  base::ScopedFd stdout_;
+  base::ScopedFd stderr_;
+  base::ScopedFd lifeline_;  // its end of file tells the guard to kill
+  base::ScopedFd reports_;   // GuardReports from the guard
 };
 
 }  // namespace taskfarm::tasks

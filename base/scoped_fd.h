@@ -1,4 +1,4 @@
-// File: tasks/library/scoped_fd.h
+// File: base/scoped_fd.h
 //
 // ScopedFd owns a POSIX file descriptor and closes it when it goes out of
 // scope, the way std::unique_ptr owns memory. It is move-only; -1 means
@@ -11,14 +11,14 @@
 //
 // Thread-compatible.
 
-#ifndef TASKFARM_TASKS_LIBRARY_SCOPED_FD_H_
-#define TASKFARM_TASKS_LIBRARY_SCOPED_FD_H_
+#ifndef TASKFARM_BASE_SCOPED_FD_H_
+#define TASKFARM_BASE_SCOPED_FD_H_
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace taskfarm::tasks {
+namespace taskfarm::base {
 
 class ScopedFd {
  public:
@@ -49,6 +49,6 @@ class ScopedFd {
   int fd_ = -1;
 };
 
-}  // namespace taskfarm::tasks
+}  // namespace taskfarm::base
 
-#endif  // TASKFARM_TASKS_LIBRARY_SCOPED_FD_H_
+#endif  // TASKFARM_BASE_SCOPED_FD_H_
