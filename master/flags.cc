@@ -209,7 +209,7 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   for (const std::string& f : files) {
     o.inputs.push_back({.path = resolve(f), .name = f});
   }
-  if (std::string text = absl::GetFlag(FLAGS_tasks); !text.empty()) {
+  if (std::string text = absl::GetFlag(FLAGS_tasks); given.contains("tasks")) {
     o.inputs.push_back({.text = text, .is_text = true, .name = "--tasks"});
   }
   o.output = resolve(absl::GetFlag(FLAGS_output));
