@@ -78,7 +78,9 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
   for (size_t i = 0; i < n; ++i) {
     const Word& w = words[i + 1];
     proto::ArgType type = k.signature.TypeAt(i);
-    proto::Value value;
+    // Built in place: a variant copied in from the stack costs a stalled
+    // load (its index byte was just stored) on every argument.
+    proto::Value& value = values_.emplace_back();
     absl::string_view lo, hi;
     bool integer = type == proto::ArgType::kInt || type == proto::ArgType::kUint;
     if (integer && FastInteger(type, w.text, &value)) {
@@ -134,7 +136,6 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
       }
       value = *v;
     }
-    values_.push_back(value);
   }
   size_t next_string = 0;
   for (size_t i = 0; i < n; ++i) {
