@@ -55,6 +55,9 @@ absl::Status BatchIo::Prepare(const std::string& spool_dir) {
 
 absl::Status BatchIo::Check(const KindTable& kinds,
                             std::vector<std::string>* errors) {
+  if (spool_path_.empty()) {
+    return absl::FailedPreconditionError("BatchIo::Check before Prepare");
+  }
   absl::StatusOr<std::unique_ptr<SpoolWriter>> spool =
       SpoolWriter::Create(spool_path_);
   if (!spool.ok()) return spool.status();
