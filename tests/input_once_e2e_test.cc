@@ -126,18 +126,20 @@ TEST(InputOnce, SigtermStopsACheckWaitingOnASilentFifo) {
 }
 
 // A task file whose first task waits until the test creates `go` (and
-// first creates `started`), then `n` tiny tasks.
+// first creates `started`), then `n` tiny tasks, 73 bytes a line.
 std::string GatedTasks(const std::string& dir, int n) {
   std::string tasks = "exec sh -c ': > " + dir + "/started; while [ ! -e " +
                       dir + "/go ]; do sleep 0.01; done'\n";
-  for (int i = 0; i < n; ++i) tasks += "fib 10\n";
+  // Padded: megabytes of input for few tasks.
+  const std::string line = "fib 10  # " + std::string(62, 'x') + "\n";
+  for (int i = 0; i < n; ++i) tasks += line;
   return tasks;
 }
 
 TEST(InputOnce, FileCutAfterTheCheckLosesNothing) {
   const std::string dir = TempDir("cut");
   const std::string in = dir + "/tasks.txt", out = dir + "/out.jsonl";
-  constexpr int kTasks = 300000;  // 2.1 MB: more than a reader's 1 MiB chunk
+  constexpr int kTasks = 30000;  // 2.2 MB: more than a reader's 1 MiB chunk
   WriteFile(in, GatedTasks(dir, kTasks));
   Process master(MasterArgv({"--workers=1", "--format=jsonl",
                              "--output=" + out, in}),
@@ -155,7 +157,7 @@ TEST(InputOnce, FileCutAfterTheCheckLosesNothing) {
 TEST(InputOnce, SpoolCutUnderTheBatchIsAnErrorNotSuccess) {
   const std::string dir = TempDir("spool_cut"), tmp = ShortTempDir();
   const std::string in = dir + "/tasks.txt", out = dir + "/out.jsonl";
-  constexpr int kTasks = 300000;
+  constexpr int kTasks = 30000;  // a spool of 7 blocks
   WriteFile(in, GatedTasks(dir, kTasks));
   Process master(MasterArgv({"--workers=1", "--format=jsonl",
                              "--output=" + out, in}),

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "proto/batch.h"
 
 namespace taskfarm::master {
 namespace {
@@ -72,6 +73,10 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
     return absl::InvalidArgumentError(absl::StrCat(
         name, " expects ", k.signature.Describe(), ", got ",
         n == 0 ? "none" : absl::StrCat(n)));
+  }
+  if (n > proto::kMaxArgs) {  // a worker would refuse the batch
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": ", n, " arguments; a task takes at most ", proto::kMaxArgs));
   }
   // String arguments are copied; views are made once storage_ is complete.
   std::vector<std::pair<size_t, size_t>> strings;  // (offset, length)

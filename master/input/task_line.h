@@ -41,8 +41,9 @@ class TaskLine {
   TaskLine& operator=(const TaskLine&) = delete;
 
   // Checks `words` (kind first) against `kinds`. Returns kNotFound for an
-  // unknown kind and kInvalidArgument for wrong arguments, with a message
-  // for people: `fib expects 1 integer argument, got "x"`. On success the
+  // unknown kind and kInvalidArgument for wrong arguments (or more than
+  // proto::kMaxArgs of them), with a message for people:
+  // `fib expects 1 integer argument, got "x"`. On success the
   // line owns copies of what it needs; `words` may go.
   absl::Status Parse(const std::vector<Word>& words, const KindTable& kinds);
 
