@@ -14,7 +14,10 @@
 //   relay    LogRelay Push + Ack over a socket              BM_LogRelay
 //   all      Dispatch, send, receive, decode, relay         BM_MasterHotPath
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,13 +78,31 @@ std::vector<InputSpec> RangeInput(uint64_t n) {
   return {{.text = absl::StrCat("fib 0..", n - 1), .is_text = true}};
 }
 
-// Where the benchmarks' spools go.
+// The directory of the benchmarks' spools, and the spools made there
+// (tens of MB each): removed at exit.
+struct SpoolDir {
+  std::string path;
+  std::vector<std::string> spools;
+};
+SpoolDir& Spools() {
+  static SpoolDir* const dir = [] {
+    auto* d = new SpoolDir;
+    std::string marker = TempFile("spools", "");
+    unlink(marker.c_str());
+    d->path = marker.substr(0, marker.rfind('/'));
+    std::atexit([] {
+      for (const std::string& spool : Spools().spools) unlink(spool.c_str());
+      rmdir(Spools().path.c_str());
+    });
+    return d;
+  }();
+  return *dir;
+}
+
 std::string SpoolPath(absl::string_view name) {
-  static const std::string* const dir = new std::string([] {
-    std::string path = TempFile("dir.marker", "");
-    return path.substr(0, path.rfind('/'));
-  }());
-  return absl::StrCat(*dir, "/", name);
+  std::string path = absl::StrCat(Spools().path, "/", name);
+  Spools().spools.push_back(path);
+  return path;
 }
 
 // The check: every line read once, parsed, fingerprinted and spooled to
