@@ -21,22 +21,6 @@ std::string SideFile(const std::string& output) {
   return absl::StrCat(output, ".taskfarm");
 }
 
-absl::Status CopyFd(int from, int to) {
-  char buffer[1 << 16];
-  for (;;) {
-    ssize_t n = read(from, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return absl::UnavailableError(strerror(errno));
-    if (n == 0) return absl::OkStatus();
-    for (ssize_t done = 0; done < n;) {
-      ssize_t w = write(to, buffer + done, static_cast<size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return absl::UnavailableError(strerror(errno));
-      done += w;
-    }
-  }
-}
-
 bool ToFile(const FarmOptions& o) { return !o.output.empty() && o.output != "-"; }
 
 }  // namespace
@@ -48,23 +32,13 @@ absl::Status BatchIo::Prepare(const std::string& spool_dir) {
     inputs_.push_back({.text = kDemoTasks, .is_text = true, .name = "demo"});
   }
   int stdin_uses = 0;
-  for (InputSpec& in : inputs_) {
-    if (in.is_text || in.path != "-") continue;
-    if (++stdin_uses > 1) {
+  for (const InputSpec& in : inputs_) {
+    if (in.generated == nullptr && !in.is_text && in.path == "-" &&
+        ++stdin_uses > 1) {
       return absl::InvalidArgumentError("standard input (-) given twice");
     }
-    std::string spool = absl::StrCat(spool_dir, "/stdin.tasks");
-    int fd = open(spool.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return absl::UnavailableError(strerror(errno));
-    absl::Status s = CopyFd(STDIN_FILENO, fd);
-    close(fd);
-    if (!s.ok()) {
-      return absl::UnavailableError(
-          absl::StrCat("reading standard input: ", s.message()));
-    }
-    in.path = spool;
-    in.name = "stdin";
   }
+  spool_path_ = absl::StrCat(spool_dir, "/input.spool");
   if (ToFile(options_)) {
     // Writable? Create it if need be, but keep what it holds for now.
     int fd = open(options_.output.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -81,11 +55,23 @@ absl::Status BatchIo::Prepare(const std::string& spool_dir) {
 
 absl::Status BatchIo::Check(const KindTable& kinds,
                             std::vector<std::string>* errors) {
-  source_ = std::make_unique<TaskSource>(inputs_, &kinds);
-  absl::StatusOr<TaskSource::Summary> summary = source_->Check(errors, kMaxErrors);
+  if (spool_path_.empty()) {
+    return absl::FailedPreconditionError("BatchIo::Check before Prepare");
+  }
+  absl::StatusOr<std::unique_ptr<SpoolWriter>> spool =
+      SpoolWriter::Create(spool_path_);
+  if (!spool.ok()) return spool.status();
+  TaskSource source(inputs_, &kinds);
+  absl::StatusOr<TaskSource::Summary> summary =
+      source.Check(errors, kMaxErrors, spool->get(), &cancel_);
   if (!summary.ok()) return summary.status();
   total_ = summary->total;
   fingerprint_ = summary->fingerprint;
+  if (!errors->empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<SpoolFeed>> feed =
+      SpoolFeed::Open(spool_path_, total_);
+  if (!feed.ok()) return feed.status();
+  feed_ = *std::move(feed);
   return absl::OkStatus();
 }
 
@@ -95,6 +81,19 @@ absl::Status BatchIo::OpenOutput() {
   const std::string stamp = absl::StrCat("taskfarm fingerprint ", fingerprint_,
                                          " tasks ", total_, "\n");
   if (options_.resume) {
+    // The fingerprint first: the records of another task list may not even
+    // read as records of this one (ids beyond its end).
+    std::ifstream in(side);
+    std::string recorded((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+    auto refuse = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("refusing to resume: ", options_.output, why,
+                       "; run without --resume to start over"));
+    };
+    if (!recorded.empty() && recorded != stamp) {
+      return refuse(" was written for a different task list");
+    }
     absl::StatusOr<journal::ScanResult> scan =
         journal::Scan(options_.output, options_.format, -1,
                       std::max<uint64_t>(total_, 1));
@@ -103,16 +102,8 @@ absl::Status BatchIo::OpenOutput() {
           "cannot resume: ", scan.status().message(),
           " (is --format the one the file was written with?)"));
     }
-    std::ifstream in(side);
-    std::string recorded((std::istreambuf_iterator<char>(in)),
-                         std::istreambuf_iterator<char>());
-    if (scan->records > 0 && recorded != stamp) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "refusing to resume: ", options_.output,
-          recorded.empty()
-              ? absl::StrCat(" has no fingerprint file ", side)
-              : " was written for a different task list",
-          "; run without --resume to start over"));
+    if (scan->records > 0 && recorded.empty()) {
+      return refuse(absl::StrCat(" has no fingerprint file ", side));
     }
     done_ = std::move(scan->ids);
   } else {

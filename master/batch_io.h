@@ -1,8 +1,10 @@
 // File: master/batch_io.h
 //
 // BatchIo prepares a batch's input and output before any task runs:
-//  - standard input is spooled into the runtime directory (it must be read
-//    twice: once to check it all, once to run it);
+//  - the input is read exactly once, by the check, into a spool of
+//    pre-encoded tasks in the runtime directory (master/input/spool.h),
+//    which the feed then hands out: pipes, FIFOs and files that change
+//    lose nothing, and a check can be cancelled at once (Cancel);
 //  - the output path is checked to be writable at once, but only truncated
 //    after the input checked out, so a typo in a task file never costs the
 //    previous output;
@@ -10,7 +12,8 @@
 //    skipped) and must carry the fingerprint of the same task list, kept in
 //    a side file OUTPUT.taskfarm.
 //
-// Use from one thread.
+// Use from one thread, except Check, which may run on a thread of its own
+// while the owner calls Cancel.
 
 #ifndef TASKFARM_MASTER_BATCH_IO_H_
 #define TASKFARM_MASTER_BATCH_IO_H_
@@ -22,9 +25,12 @@
 
 #include "absl/status/status.h"
 #include "journal/id_set.h"
+#include "master/input/cancel.h"
 #include "master/input/kind_table.h"
+#include "master/input/spool_feed.h"
 #include "master/input/task_source.h"
 #include "master/options.h"
+#include "master/task_feed.h"
 
 namespace taskfarm::master {
 
@@ -36,19 +42,29 @@ class BatchIo {
   explicit BatchIo(const FarmOptions& options) : options_(options) {}
 
   // Early checks, before workers start: the output can be written, and
-  // standard input ("-") is spooled into `spool_dir`. Returns
+  // standard input ("-") is named at most once; the input spool will be
+  // written in `spool_dir`. Runs the demo batch only if no input was named
+  // at all (an empty --tasks is an input with no tasks). Returns
   // kInvalidArgument with a message for people.
   absl::Status Prepare(const std::string& spool_dir);
 
-  // Checks every input line against `kinds` (pass 1). Fills `errors` with
-  // "FILE:LINE: message" lines; returns a status only for unreadable input.
+  // Reads every input once, checks each line against `kinds`, and spools
+  // the tasks. Fills `errors` with "FILE:LINE: message" lines; returns a
+  // status for unreadable input or an unwritable spool (kNotFound,
+  // kUnavailable), and kCancelled once Cancel was called.
   absl::Status Check(const KindTable& kinds, std::vector<std::string>* errors);
 
-  // After a clean check: truncates the output (or, with --resume, scans it
-  // and verifies the fingerprint). Returns kInvalidArgument on refusal.
+  // Makes a running or later Check return kCancelled soon: within a few
+  // thousand lines, or at once if it waits for a pipe or FIFO. Thread-safe.
+  void Cancel() { cancel_.Cancel(); }
+
+  // After a clean check: truncates the output (or, with --resume, checks
+  // the fingerprint, then scans it). Returns kInvalidArgument on refusal.
   absl::Status OpenOutput();
 
-  TaskSource* source() { return source_.get(); }
+  // The tasks, after a clean check (else nullptr). Fill errors: a spool
+  // that is short or corrupt (kDataLoss), never an early end.
+  TaskFeed* source() { return feed_.get(); }
   uint64_t total() const { return total_; }
   // Ids already in the output (--resume); nullptr if none.
   const journal::IdSet* done() const { return done_ ? &*done_ : nullptr; }
@@ -57,7 +73,9 @@ class BatchIo {
  private:
   const FarmOptions& options_;
   std::vector<InputSpec> inputs_;
-  std::unique_ptr<TaskSource> source_;
+  std::string spool_path_;
+  CancelFlag cancel_;
+  std::unique_ptr<SpoolFeed> feed_;
   uint64_t total_ = 0;
   std::string fingerprint_;
   std::optional<journal::IdSet> done_;

@@ -62,6 +62,7 @@ Session::Session(FarmOptions options, RecordSink* sink)
       breaker_(options_.crash_loop_deaths, options_.crash_loop_window) {}
 
 Session::~Session() {
+  io_.Cancel();  // a check still reading (a FIFO's silent writer) stops now
   if (check_thread_.joinable()) check_thread_.join();
   if (check_fd_ >= 0) close(check_fd_);
   // Children first (the supervisor stops them), then sockets, then context.

@@ -117,6 +117,11 @@ absl::string_view BodyWriter::Finish() {
   return absl::string_view(buffer_.data(), buffer_.size());
 }
 
+absl::string_view BodyWriter::elements() const {
+  return absl::string_view(buffer_.data(), buffer_.size())
+      .substr(kArrayHeaderBytes);
+}
+
 void BodyWriter::PackValues(absl::Span<const Value> values) {
   PackValueArray(buffer_, packer_, values);
 }
@@ -139,6 +144,11 @@ void TaskBatchWriter::AddPacked(uint64_t id, uint32_t kind_index,
   WriteRaw(args);
   packer().pack(attempt);
   ++count_;
+}
+
+void TaskBatchWriter::AddEncoded(absl::string_view tasks, uint32_t count) {
+  WriteRaw(tasks);
+  count_ += count;
 }
 
 void RecordWriter::Add(uint64_t id, absl::string_view kind,

@@ -63,6 +63,9 @@ class BodyWriter {
   // Patches the element count in and returns the frame; valid until the
   // next call of any other method.
   absl::string_view Finish();
+  // The elements added so far, encoded back to back, without the frame's
+  // array header; valid until the next call of any other method.
+  absl::string_view elements() const;
 
  protected:
   msgpack::packer<msgpack::sbuffer>& packer() { return packer_; }
@@ -85,6 +88,10 @@ class TaskBatchWriter : public BodyWriter {
   // As Add, with arguments made by PackArgs.
   void AddPacked(uint64_t id, uint32_t kind_index, absl::string_view args,
                  uint32_t attempt);
+  // Appends `count` whole tasks encoded back to back, as another
+  // TaskBatchWriter's elements() gave them (the master's input spool keeps
+  // tasks so): one copy, no encoding. The bytes are not checked.
+  void AddEncoded(absl::string_view tasks, uint32_t count);
 };
 
 class RecordWriter : public BodyWriter {

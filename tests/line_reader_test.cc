@@ -1,16 +1,24 @@
 // Tests of master::LineReader: lines of task files read in 1 MiB chunks
 // (lines across chunk boundaries, a last line without newline, empty files,
 // the 16 MiB line limit) and of --tasks text, where ';' outside quotes also
-// ends a line.
+// ends a line. A FIFO opens without waiting for its writer, and a reader
+// waiting on a silent pipe stops once cancelled.
 
 #include "master/input/line_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "master/input/cancel.h"
 #include "tests/testutil/files.h"
 
 namespace taskfarm::master {
@@ -184,6 +192,46 @@ TEST(LineReader, TasksTextSplitsAtSemicolonsOutsideQuotes) {
     SCOPED_TRACE(c.text);
     EXPECT_EQ(ReadTextLines(c.text), c.lines);
   }
+}
+
+TEST(LineReader, OpensAFifoWithoutWaitingForItsWriter) {
+  const std::string fifo = testutil::TempPath("tasks.fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto opened = std::async(std::launch::async,
+                           [&] { return LineReader::OpenFile(fifo, "fifo"); });
+  const bool at_once =
+      opened.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  if (!at_once) {  // unblock the open() for the test to end
+    close(open(fifo.c_str(), O_WRONLY | O_CLOEXEC));
+  }
+  ASSERT_TRUE(at_once) << "open() waited for a writer";
+  absl::StatusOr<LineReader> in = opened.get();
+  ASSERT_TRUE(in.ok()) << in.status();
+  // Now the writer comes: its lines, then the end when it closes.
+  int fd = open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "fib 1\nfib 2\n", 12), 12);
+  close(fd);
+  EXPECT_EQ(ReadAll(*in), (std::vector<Line>{{1, "fib 1"}, {2, "fib 2"}}));
+}
+
+TEST(LineReader, CancelStopsAWaitOnASilentPipe) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  ASSERT_EQ(write(fds[1], "fib 1\n", 6), 6);
+  LineReader in = LineReader::FromFd(fds[0], "pipe");
+  CancelFlag cancel;
+  in.WatchCancel(&cancel);
+  ASSERT_TRUE(in.Next().ok());
+  auto next = std::async(std::launch::async, [&] { return in.Next(); });
+  cancel.Cancel();
+  const bool stopped =
+      next.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  close(fds[1]);  // ends a read that ignored the cancel
+  ASSERT_TRUE(stopped) << "the read went on waiting";
+  absl::StatusOr<std::optional<absl::string_view>> line = next.get();
+  EXPECT_EQ(line.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(line.status().message(), "pipe: reading cancelled");
 }
 
 }  // namespace

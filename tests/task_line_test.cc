@@ -182,6 +182,15 @@ TEST_F(TaskLineTest, ReportsErrorsAsAUserReadsThem) {
   }
 }
 
+TEST_F(TaskLineTest, RefusesMoreArgumentsThanATaskCarries) {
+  std::string line = "echo";
+  for (int i = 0; i < 4096; ++i) line += " a";
+  EXPECT_TRUE(Parse(line).ok());
+  absl::Status s = Parse(line + " a");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "echo: 4097 arguments; a task takes at most 4096");
+}
+
 TEST_F(TaskLineTest, OwnsItsStringsOnceParsed) {
   ASSERT_TRUE(Parse("tag 1..2 'a label'").ok());
   ASSERT_TRUE(tokenizer_.Tokenize("echo 'something else entirely' x y").ok());

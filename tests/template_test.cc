@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "base/shell_quote.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -194,30 +195,40 @@ TEST(TemplateBatch, TaskLinesCarryEveryByteOfTheArgv) {
   const std::vector<std::string> argv = {
       "printf", "%s\\n", "say \"hi\"", "back\\slash", "tab\tnew\nline", "",
       "'single'", "#not a comment", "1..3", "\xe6\x97\xa5"};
-  Tokenizer tokenizer;
-  const std::string line = ExecTaskLine(argv);  // the words view into it
-  ASSERT_TRUE(tokenizer.Tokenize(line).ok());
-  ASSERT_EQ(tokenizer.words().size(), argv.size() + 1);
-  EXPECT_EQ(tokenizer.words()[0].text, "exec");
+  absl::StatusOr<std::shared_ptr<const TemplateBatch>> batch =
+      TemplateBatch::Create(argv, {":::", "last"}, {});
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  InputSpec spec = (*batch)->TaskLines();
+  ASSERT_TRUE(spec.generated);
+  absl::StatusOr<std::optional<SourceLine>> line = spec.generated->NextLine();
+  ASSERT_TRUE(line.ok() && line->has_value());
+  const std::vector<Word>& words = *(*line)->words;
+  ASSERT_EQ(words.size(), argv.size() + 2);  // exec, argv..., the value
+  EXPECT_EQ(words[0].text, "exec");
   for (size_t i = 0; i < argv.size(); ++i) {
-    EXPECT_EQ(tokenizer.words()[i + 1].text, argv[i]);
-    EXPECT_TRUE(tokenizer.words()[i + 1].quoted);  // never a range
+    EXPECT_EQ(words[i + 1].text, argv[i]);
+    EXPECT_TRUE(words[i + 1].quoted);  // never a range
   }
+  EXPECT_EQ(words.back().text, "last");
 }
 
-TEST(TemplateBatch, EveryPassGeneratesTheSameLines) {
+TEST(TemplateBatch, TaskLinesAreEveryJobOnce) {
   absl::StatusOr<std::shared_ptr<const TemplateBatch>> batch =
       TemplateBatch::Create({"echo", "{}"}, {":::", "a", "b c"}, {});
   ASSERT_TRUE(batch.ok()) << batch.status();
   InputSpec spec = (*batch)->TaskLines();
-  ASSERT_TRUE(spec.generate);
-  for (int pass = 0; pass < 2; ++pass) {
-    LineGenerator next = spec.generate();
-    std::string line;
-    std::vector<std::string> lines;
-    while (next(&line)) lines.push_back(line);
-    EXPECT_THAT(lines, ElementsAre("exec \"echo\" \"a\"", "exec \"echo\" \"b c\""));
+  ASSERT_TRUE(spec.generated);
+  std::vector<std::string> lines;
+  for (;;) {
+    absl::StatusOr<std::optional<SourceLine>> line = spec.generated->NextLine();
+    ASSERT_TRUE(line.ok()) << line.status();
+    if (!line->has_value()) break;
+    std::vector<std::string> words;
+    for (const Word& w : *(*line)->words) words.emplace_back(w.text);
+    lines.push_back(absl::StrJoin(words, " "));
+    EXPECT_EQ(spec.generated->line_number(), lines.size());
   }
+  EXPECT_THAT(lines, ElementsAre("exec echo a", "exec echo b c"));
 }
 
 }  // namespace

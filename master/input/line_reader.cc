@@ -1,6 +1,8 @@
 #include "master/input/line_reader.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,17 +21,25 @@ constexpr size_t kMaxLineBytes = 16 << 20;
 
 absl::StatusOr<LineReader> LineReader::OpenFile(const std::string& path,
                                                 std::string display_name) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO does not wait for a writer (AwaitInput
+  // does, cancellably); it changes nothing for a regular file.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   std::string name = display_name.empty() ? path : std::move(display_name);
   if (fd < 0) {
     std::string message = absl::StrCat(name, ": ", strerror(errno));
     if (errno == ENOENT) return absl::NotFoundError(message);
     return absl::UnavailableError(message);
   }
+  return FromFd(fd, std::move(name));
+}
+
+LineReader LineReader::FromFd(int fd, std::string display_name) {
   LineReader r;
   r.fd_ = fd;
-  r.name_ = std::move(name);
-  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  r.name_ = std::move(display_name);
+  struct stat st;
+  r.regular_ = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (r.regular_) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return r;
 }
 
@@ -43,22 +53,14 @@ LineReader LineReader::FromText(std::string text, std::string display_name,
   return r;
 }
 
-LineReader LineReader::FromGenerator(LineGenerator generate,
-                                     std::string display_name) {
-  LineReader r;
-  r.generate_ = std::move(generate);
-  r.eof_ = true;
-  r.name_ = std::move(display_name);
-  return r;
-}
-
 LineReader::LineReader(LineReader&& other) noexcept { *this = std::move(other); }
 
 LineReader& LineReader::operator=(LineReader&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) close(fd_);
     fd_ = std::exchange(other.fd_, -1);
-    generate_ = std::move(other.generate_);
+    regular_ = other.regular_;
+    cancel_ = other.cancel_;
     semicolons_ = other.semicolons_;
     name_ = std::move(other.name_);
     buffer_ = std::move(other.buffer_);
@@ -74,20 +76,41 @@ LineReader::~LineReader() {
   if (fd_ >= 0) close(fd_);
 }
 
+bool LineReader::AwaitInput() {
+  pollfd fds[2] = {{fd_, POLLIN, 0},
+                   {cancel_ != nullptr ? cancel_->fd() : -1, POLLIN, 0}};
+  for (;;) {
+    if (cancel_ != nullptr && cancel_->cancelled()) {
+      error_ = ECANCELED;
+      return false;
+    }
+    if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+      error_ = errno;
+      return false;
+    }
+    // Readable, at its end (POLLHUP), or in error: read() tells which.
+    if (fds[0].revents != 0) return true;
+  }
+}
+
 bool LineReader::Refill() {
   if (eof_) return false;
   buffer_.erase(0, pos_);
   pos_ = 0;
   size_t old = buffer_.size();
   buffer_.resize(old + kChunk);
-  ssize_t n;
-  do {
+  ssize_t n = -1;
+  while (regular_ || AwaitInput()) {  // AwaitInput sets error_ if it fails
     n = read(fd_, buffer_.data() + old, kChunk);
-  } while (n < 0 && errno == EINTR);
+    if (n >= 0) break;
+    if (errno != EINTR && errno != EAGAIN) {
+      error_ = errno;
+      break;
+    }
+  }
   if (n <= 0) {
     buffer_.resize(old);
     eof_ = true;
-    if (n < 0) error_ = errno;
     return false;
   }
   buffer_.resize(old + static_cast<size_t>(n));
@@ -99,13 +122,6 @@ absl::StatusOr<std::optional<absl::string_view>> LineReader::Next() {
     return absl::InvalidArgumentError(absl::StrCat(
         name_, ":", line_number_ + 1, ": line longer than 16 MiB"));
   };
-  if (generate_) {
-    buffer_.clear();
-    if (!generate_(&buffer_)) return std::nullopt;
-    ++line_number_;
-    if (buffer_.size() > kMaxLineBytes) return too_long();
-    return absl::string_view(buffer_);
-  }
   for (;;) {
     absl::string_view rest = absl::string_view(buffer_).substr(pos_);
     size_t end = absl::string_view::npos;
@@ -137,6 +153,10 @@ absl::StatusOr<std::optional<absl::string_view>> LineReader::Next() {
     }
     if (rest.size() > kMaxLineBytes) return too_long();
     if (!Refill()) {
+      if (error_ == ECANCELED) {
+        return absl::CancelledError(
+            absl::StrCat(name_, ": reading cancelled"));
+      }
       if (error_ != 0) {
         return absl::UnavailableError(
             absl::StrCat(name_, ": ", strerror(error_)));
@@ -149,6 +169,13 @@ absl::StatusOr<std::optional<absl::string_view>> LineReader::Next() {
       return std::optional<absl::string_view>(last);
     }
   }
+}
+
+absl::StatusOr<std::optional<SourceLine>> LineReader::NextLine() {
+  absl::StatusOr<std::optional<absl::string_view>> text = Next();
+  if (!text.ok()) return text.status();
+  if (!*text) return std::optional<SourceLine>();
+  return std::optional<SourceLine>(SourceLine{.text = **text});
 }
 
 }  // namespace taskfarm::master

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "proto/batch.h"
 
 namespace taskfarm::master {
 namespace {
@@ -47,7 +48,7 @@ bool FastInteger(proto::ArgType type, absl::string_view text,
 
 absl::Status TaskLine::Parse(const std::vector<Word>& words,
                              const KindTable& kinds) {
-  args_.clear();
+  values_.clear();
   ranges_.clear();
   storage_.clear();
   count_ = 1;
@@ -73,15 +74,21 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
         name, " expects ", k.signature.Describe(), ", got ",
         n == 0 ? "none" : absl::StrCat(n)));
   }
+  if (n > proto::kMaxArgs) {  // a worker would refuse the batch
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": ", n, " arguments; a task takes at most ", proto::kMaxArgs));
+  }
   // String arguments are copied; views are made once storage_ is complete.
   std::vector<std::pair<size_t, size_t>> strings;  // (offset, length)
   for (size_t i = 0; i < n; ++i) {
     const Word& w = words[i + 1];
     proto::ArgType type = k.signature.TypeAt(i);
-    Arg arg;
+    // Built in place: a variant copied in from the stack costs a stalled
+    // load (its index byte was just stored) on every argument.
+    proto::Value& value = values_.emplace_back();
     absl::string_view lo, hi;
     bool integer = type == proto::ArgType::kInt || type == proto::ArgType::kUint;
-    if (integer && FastInteger(type, w.text, &arg.value)) {
+    if (integer && FastInteger(type, w.text, &value)) {
       // A plain number, the usual case: nothing more to check.
     } else if (integer && !w.quoted && SplitRange(w.text, &lo, &hi)) {
       absl::StatusOr<proto::Value> a = proto::ParseArg(type, lo);
@@ -91,33 +98,32 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
             name, " argument ", i + 1, ": bad range \"", w.text, "\": ",
             b.status().message()));
       }
-      arg.range = true;
+      ArgRange range;
+      range.position = static_cast<uint32_t>(i);
       bool empty;
-      uint64_t span;  // last - first
       if (type == proto::ArgType::kInt) {
-        arg.lo = std::get<int64_t>(*a);
-        arg.hi = std::get<int64_t>(*b);
-        empty = arg.hi < arg.lo;
-        span = static_cast<uint64_t>(arg.hi) - static_cast<uint64_t>(arg.lo);
+        empty = std::get<int64_t>(*b) < std::get<int64_t>(*a);
+        range.lo = static_cast<uint64_t>(std::get<int64_t>(*a));
+        range.hi = static_cast<uint64_t>(std::get<int64_t>(*b));
       } else {
-        arg.is_unsigned = true;
-        arg.ulo = std::get<uint64_t>(*a);
-        arg.uhi = std::get<uint64_t>(*b);
-        empty = arg.uhi < arg.ulo;
-        span = arg.uhi - arg.ulo;
+        range.is_unsigned = true;
+        range.lo = std::get<uint64_t>(*a);
+        range.hi = std::get<uint64_t>(*b);
+        empty = range.hi < range.lo;
       }
       if (empty) {
         return absl::InvalidArgumentError(
             absl::StrCat(name, " argument ", i + 1, ": empty range \"",
                          w.text, "\" (the first end is above the last)"));
       }
+      const uint64_t span = range.span();
       if (span >= kMaxLineTasks || span + 1 > kMaxLineTasks / count_) {
         return absl::InvalidArgumentError(absl::StrCat(
             name, ": the line stands for more than 2^40 tasks; split it"));
       }
-      const uint64_t size = span + 1;
-      count_ *= size;
-      ranges_.push_back(args_.size());
+      count_ *= span + 1;
+      value = range.First();
+      ranges_.push_back(range);
     } else if (type == proto::ArgType::kStr) {
       strings.emplace_back(storage_.size(), w.text.size());
       storage_.append(w.text.data(), w.text.size());
@@ -133,65 +139,40 @@ absl::Status TaskLine::Parse(const std::vector<Word>& words,
             name, " argument ", i + 1, " (", proto::ArgTypeName(type),
             "): ", v.status().message()));
       }
-      arg.value = *v;
+      value = *v;
     }
-    args_.push_back(arg);
   }
   size_t next_string = 0;
   for (size_t i = 0; i < n; ++i) {
     if (k.signature.TypeAt(i) == proto::ArgType::kStr) {
       auto [offset, length] = strings[next_string++];
-      args_[i].value = absl::string_view(storage_).substr(offset, length);
+      values_[i] = absl::string_view(storage_).substr(offset, length);
     }
   }
   return absl::OkStatus();
 }
 
-bool TaskLine::First(std::vector<proto::Value>* args) {
-  for (size_t r : ranges_) {
-    Arg& a = args_[r];
-    a.value = a.is_unsigned ? proto::Value{a.ulo} : proto::Value{a.lo};
-  }
-  args->clear();
-  for (const Arg& a : args_) args->push_back(a.value);
+bool TaskLine::First(std::vector<proto::Value>* args) const {
+  args->assign(values_.begin(), values_.end());
   return true;
 }
 
-bool TaskLine::Next(std::vector<proto::Value>* args) {
-  // Odometer: the last range turns fastest.
-  for (size_t k = ranges_.size(); k-- > 0;) {
-    Arg& a = args_[ranges_[k]];
-    if (a.is_unsigned) {
-      uint64_t& v = std::get<uint64_t>(a.value);
-      if (v < a.uhi) {
-        ++v;
-        (*args)[ranges_[k]] = a.value;
-        return true;
-      }
-      v = a.ulo;
-    } else {
-      int64_t& v = std::get<int64_t>(a.value);
-      if (v < a.hi) {
-        ++v;
-        (*args)[ranges_[k]] = a.value;
-        return true;
-      }
-      v = a.lo;
-    }
-    (*args)[ranges_[k]] = a.value;
-  }
-  return false;
+bool TaskLine::Next(std::vector<proto::Value>* args) const {
+  return OdometerNext(ranges_, args);
 }
 
 void TaskLine::AppendCanonical(std::string* out) const {
   out->append(name_.data(), name_.size());
-  for (const Arg& a : args_) {
+  size_t next_range = 0;
+  for (size_t i = 0; i < values_.size(); ++i) {
     out->push_back('\x1f');
-    if (a.range) {
-      if (a.is_unsigned) {
-        absl::StrAppend(out, a.ulo, "..", a.uhi);
+    if (next_range < ranges_.size() && ranges_[next_range].position == i) {
+      const ArgRange& r = ranges_[next_range++];
+      if (r.is_unsigned) {
+        absl::StrAppend(out, r.lo, "..", r.hi);
       } else {
-        absl::StrAppend(out, a.lo, "..", a.hi);
+        absl::StrAppend(out, static_cast<int64_t>(r.lo), "..",
+                        static_cast<int64_t>(r.hi));
       }
       continue;
     }
@@ -205,7 +186,7 @@ void TaskLine::AppendCanonical(std::string* out) const {
             absl::StrAppend(out, x);
           }
         },
-        a.value);
+        values_[i]);
   }
   out->push_back('\n');
 }

@@ -23,7 +23,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "master/input/kind_table.h"
+#include "master/input/odometer.h"
 #include "master/input/tokenizer.h"
 #include "proto/value.h"
 
@@ -39,8 +41,9 @@ class TaskLine {
   TaskLine& operator=(const TaskLine&) = delete;
 
   // Checks `words` (kind first) against `kinds`. Returns kNotFound for an
-  // unknown kind and kInvalidArgument for wrong arguments, with a message
-  // for people: `fib expects 1 integer argument, got "x"`. On success the
+  // unknown kind and kInvalidArgument for wrong arguments (or more than
+  // proto::kMaxArgs of them), with a message for people:
+  // `fib expects 1 integer argument, got "x"`. On success the
   // line owns copies of what it needs; `words` may go.
   absl::Status Parse(const std::vector<Word>& words, const KindTable& kinds);
 
@@ -48,31 +51,29 @@ class TaskLine {
   // How many tasks the line stands for (>= 1).
   uint64_t count() const { return count_; }
 
+  // The first task's arguments (a range argument holds its first value;
+  // strings view into this line) and the range arguments: what the input
+  // spool keeps of a line that stands for many tasks.
+  absl::Span<const proto::Value> values() const { return values_; }
+  absl::Span<const ArgRange> ranges() const { return ranges_; }
+
   // The first task's arguments; false never (a line has >= 1 task).
-  bool First(std::vector<proto::Value>* args);
+  bool First(std::vector<proto::Value>* args) const;
   // The next task's arguments; false after the last.
-  bool Next(std::vector<proto::Value>* args);
+  bool Next(std::vector<proto::Value>* args) const;
 
   // Appends a canonical form of the line (kind, values, ranges) for the
   // batch's fingerprint.
   void AppendCanonical(std::string* out) const;
 
  private:
-  struct Arg {
-    proto::Value value;  // the value, or the range's current value
-    bool range = false;
-    bool is_unsigned = false;
-    int64_t lo = 0, hi = 0;    // int ranges
-    uint64_t ulo = 0, uhi = 0;  // uint ranges
-  };
-
   uint32_t kind_ = 0;
   absl::string_view name_;  // the kind's name, owned by the KindTable
   const KindTable* table_ = nullptr;  // where kind_ and name_ were found
   uint64_t count_ = 1;
-  std::vector<Arg> args_;
-  std::vector<size_t> ranges_;  // positions of range arguments
-  std::string storage_;         // string arguments, back to back
+  std::vector<proto::Value> values_;  // the first task's arguments
+  std::vector<ArgRange> ranges_;      // by position
+  std::string storage_;               // string arguments, back to back
 };
 
 }  // namespace taskfarm::master

@@ -1,31 +1,50 @@
 #include "master/input/task_source.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "master/input/json_line.h"
+#include "master/input/line_reader.h"
+#include "master/input/task_line.h"
+#include "master/input/tokenizer.h"
 
 namespace taskfarm::master {
 namespace {
 
 constexpr size_t kDigestChunk = 64 << 10;
+// The check looks at its cancel flag once per this many lines.
+constexpr uint64_t kCancelPollLines = 4096;
 
-// Parses one line, of either form, into `line`. Sets `*empty` for a line
-// with no task (blank, or only a comment).
-absl::Status ParseLine(absl::string_view text, const KindTable& kinds,
-                       Tokenizer* tokenizer, std::vector<Word>* json_words,
-                       std::string* json_storage, TaskLine* line, bool* empty) {
-  const std::vector<Word>* words = json_words;
-  if (IsJsonLine(text)) {
-    absl::Status s = JsonToWords(text, json_words, json_storage);
+// What one line is split into, reused from line to line.
+struct LineScratch {
+  Tokenizer tokenizer;
+  std::vector<Word> json_words;  // a JSON line's words, and their text
+  std::string json_storage;
+};
+
+// Parses one line, of any form, into `line`. Sets `*empty` for a line with
+// no task (blank, or only a comment).
+absl::Status ParseLine(const SourceLine& source, const KindTable& kinds,
+                       LineScratch* scratch, TaskLine* line, bool* empty) {
+  const std::vector<Word>* words = source.words;
+  if (words != nullptr) {
+    // Split already (a generated line).
+  } else if (IsJsonLine(source.text)) {
+    absl::Status s = JsonToWords(source.text, &scratch->json_words,
+                                 &scratch->json_storage);
     if (!s.ok()) return s;
+    words = &scratch->json_words;
   } else {
-    absl::Status s = tokenizer->Tokenize(text);
+    absl::Status s = scratch->tokenizer.Tokenize(source.text);
     if (!s.ok()) return s;
-    words = &tokenizer->words();
+    words = &scratch->tokenizer.words();
   }
   *empty = words->empty();
   if (*empty) return absl::OkStatus();
@@ -41,41 +60,59 @@ struct DigestDeleter {
 TaskSource::TaskSource(std::vector<InputSpec> inputs, const KindTable* kinds)
     : inputs_(std::move(inputs)), kinds_(kinds) {}
 
-absl::StatusOr<LineReader> TaskSource::Open(const InputSpec& spec) const {
-  if (spec.generate) return LineReader::FromGenerator(spec.generate(), spec.name);
+absl::StatusOr<std::shared_ptr<LineSource>> TaskSource::Open(
+    const InputSpec& spec) const {
+  if (spec.generated != nullptr) return spec.generated;
   if (spec.is_text) {
-    return LineReader::FromText(spec.text,
-                                spec.name.empty() ? "--tasks" : spec.name,
-                                /*semicolons=*/!spec.lines_only);
+    return std::make_shared<LineReader>(LineReader::FromText(
+        spec.text, spec.name.empty() ? "--tasks" : spec.name,
+        /*semicolons=*/!spec.lines_only));
   }
-  return LineReader::OpenFile(spec.path, spec.name);
+  if (spec.path == "-") {
+    // A descriptor of our own: the reader closes it, standard input stays.
+    int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+      return absl::UnavailableError(
+          absl::StrCat("standard input: ", strerror(errno)));
+    }
+    return std::make_shared<LineReader>(LineReader::FromFd(fd, "stdin"));
+  }
+  absl::StatusOr<LineReader> reader = LineReader::OpenFile(spec.path, spec.name);
+  if (!reader.ok()) return reader.status();
+  return std::make_shared<LineReader>(*std::move(reader));
 }
 
 absl::StatusOr<TaskSource::Summary> TaskSource::Check(
-    std::vector<std::string>* errors, size_t max_errors) {
+    std::vector<std::string>* errors, size_t max_errors, SpoolWriter* spool,
+    const CancelFlag* cancel) {
   Summary summary;
   std::unique_ptr<EVP_MD_CTX, DigestDeleter> digest(EVP_MD_CTX_new());
   EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr);
-  Tokenizer tokenizer;
+  LineScratch scratch;
   TaskLine line;
   std::string canonical;
   size_t error_count = 0;
+  uint64_t lines = 0;
   for (const InputSpec& spec : inputs_) {
-    absl::StatusOr<LineReader> reader = Open(spec);
-    if (!reader.ok()) return reader.status();
+    absl::StatusOr<std::shared_ptr<LineSource>> source = Open(spec);
+    if (!source.ok()) return source.status();
+    LineSource& in = **source;
+    in.WatchCancel(cancel);
     for (;;) {
-      absl::StatusOr<std::optional<absl::string_view>> text = reader->Next();
-      if (!text.ok()) return text.status();
-      if (!*text) break;
+      if (cancel != nullptr && ++lines % kCancelPollLines == 0 &&
+          cancel->cancelled()) {
+        return absl::CancelledError("the input check was cancelled");
+      }
+      absl::StatusOr<std::optional<SourceLine>> next = in.NextLine();
+      if (!next.ok()) return next.status();
+      if (!*next) break;
       bool empty;
-      absl::Status s = ParseLine(**text, *kinds_, &tokenizer, &json_words_,
-                                 &json_storage_, &line, &empty);
+      absl::Status s = ParseLine(**next, *kinds_, &scratch, &line, &empty);
       if (s.ok() && empty) continue;
       if (!s.ok()) {
         if (++error_count <= max_errors) {
-          errors->push_back(absl::StrCat(reader->name(), ":",
-                                         reader->line_number(), ": ",
-                                         s.message()));
+          errors->push_back(absl::StrCat(in.name(), ":", in.line_number(),
+                                         ": ", s.message()));
         }
         continue;
       }
@@ -86,11 +123,18 @@ absl::StatusOr<TaskSource::Summary> TaskSource::Check(
         EVP_DigestUpdate(digest.get(), canonical.data(), canonical.size());
         canonical.clear();
       }
+      // Once a line is bad the batch will not run: stop spooling.
+      if (spool != nullptr && error_count == 0) {
+        if (absl::Status w = spool->AddLine(line); !w.ok()) return w;
+      }
     }
   }
   if (error_count > max_errors) {
     errors->push_back(
         absl::StrCat("... and ", error_count - max_errors, " more errors"));
+  }
+  if (spool != nullptr && error_count == 0) {
+    if (absl::Status w = spool->Finish(); !w.ok()) return w;
   }
   EVP_DigestUpdate(digest.get(), canonical.data(), canonical.size());
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -99,60 +143,6 @@ absl::StatusOr<TaskSource::Summary> TaskSource::Check(
   summary.fingerprint = absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(md), md_len));
   return summary;
-}
-
-absl::StatusOr<bool> TaskSource::AdvanceLine() {
-  for (;;) {
-    if (!reader_) {
-      if (input_ == inputs_.size()) return false;
-      absl::StatusOr<LineReader> r = Open(inputs_[input_]);
-      if (!r.ok()) return r.status();
-      reader_.emplace(*std::move(r));
-    }
-    absl::StatusOr<std::optional<absl::string_view>> text = reader_->Next();
-    if (!text.ok()) return text.status();
-    if (!*text) {
-      reader_.reset();
-      ++input_;
-      continue;
-    }
-    bool empty;
-    absl::Status s = ParseLine(**text, *kinds_, &tokenizer_, &json_words_,
-                               &json_storage_, &line_, &empty);
-    if (s.ok() && empty) continue;
-    if (!s.ok()) {
-      // Check() accepted this line: the file changed under us.
-      return absl::InvalidArgumentError(
-          absl::StrCat(reader_->name(), ":", reader_->line_number(), ": ",
-                       s.message(), " (the file changed while running?)"));
-    }
-    line_.First(&args_);
-    return true;
-  }
-}
-
-absl::StatusOr<uint32_t> TaskSource::Fill(proto::TaskBatchWriter* writer,
-                                          uint32_t max, uint64_t id_limit,
-                                          const journal::IdSet* skip) {
-  uint32_t added = 0;
-  while (added < max && next_id_ < id_limit && !exhausted_) {
-    if (!in_line_) {
-      absl::StatusOr<bool> more = AdvanceLine();
-      if (!more.ok()) return more.status();
-      if (!*more) {
-        exhausted_ = true;
-        break;
-      }
-      in_line_ = true;
-    }
-    uint64_t id = next_id_++;
-    if (skip == nullptr || !skip->Contains(id)) {
-      writer->Add(id, line_.kind(), args_, /*attempt=*/1);
-      ++added;
-    }
-    in_line_ = line_.Next(&args_);
-  }
-  return added;
 }
 
 }  // namespace taskfarm::master

@@ -1,52 +1,59 @@
 // File: master/input/task_source.h
 //
-// TaskSource reads the batch's task files in two passes. Check() reads every
-// line once, up front, so that bad input is reported (FILE:LINE: what is
-// wrong) before any task runs, and learns the task count and a fingerprint
-// of the task list; then Fill() streams the tasks out batch by batch,
-// holding one line at a time, so a file of 10^8 tasks costs no more memory
-// than a file of ten. Standard input is spooled to a file first, so it can
-// be read twice.
+// TaskSource reads the batch's inputs exactly once, up front: every line
+// is checked, so that bad input is reported (FILE:LINE: what is wrong)
+// before any task runs, counted, fingerprinted (SHA-256 of the canonical
+// task list, for --resume), and written pre-encoded to the input spool
+// (spool.h), from which SpoolFeed then hands the tasks out. Nothing is read
+// twice: a pipe, a FIFO, /dev/stdin or a file that changes after the check
+// loses nothing, and the feed never parses again.
+//
+// An input is a file (a FIFO or /dev/fd/N too; "-" is standard input),
+// --tasks text, or a generated source (line_source.h), in the order given.
 //
 // Example:
 //   TaskSource source({{.path = "tasks.txt"}}, &kinds);
+//   auto spool = SpoolWriter::Create(dir + "/input.spool");
 //   std::vector<std::string> errors;
-//   absl::StatusOr<TaskSource::Summary> s = source.Check(&errors, 20);
+//   absl::StatusOr<TaskSource::Summary> s =
+//       source.Check(&errors, 20, spool->get(), &cancel);
 //   if (!errors.empty()) ...print them, exit 2
-//   source.Fill(&writer, 256, UINT64_MAX, nullptr);
+//   auto feed = SpoolFeed::Open(dir + "/input.spool", s->total);
 //
-// Thread-compatible.
+// Thread-compatible; Check may run on its own thread, with `cancel`
+// fired from another.
 
 #ifndef TASKFARM_MASTER_INPUT_TASK_SOURCE_H_
 #define TASKFARM_MASTER_INPUT_TASK_SOURCE_H_
 
 #include <cstdint>
-#include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "master/input/cancel.h"
 #include "master/input/kind_table.h"
-#include "master/input/line_reader.h"
-#include "master/input/task_line.h"
-#include "master/input/tokenizer.h"
-#include "master/task_feed.h"
+#include "master/input/line_source.h"
+#include "master/input/spool.h"
 
 namespace taskfarm::master {
 
+// One input of the batch. An InputSpec with is_text and an empty text is
+// an input that holds no task (`--tasks=''`): not the same as no input at
+// all, which runs the demo batch.
 struct InputSpec {
-  std::string path;  // a file to read; unused for text
+  std::string path;  // a file to read; "-" is standard input
   std::string text;  // --tasks text; used if is_text
   bool is_text = false;
   bool lines_only = false;  // text: one task per line, ';' is no separator
   std::string name;  // how errors name it; defaults to path
-  // Lines made by a program (command templates, master/template/): each
-  // call starts a fresh pass over the same lines. Used if set.
-  std::function<LineGenerator()> generate;
+  // If set, the input's lines come from here (read once, from the check's
+  // thread); path and text are unused.
+  std::shared_ptr<LineSource> generated;
 };
 
-class TaskSource : public TaskFeed {
+class TaskSource {
  public:
   struct Summary {
     uint64_t total = 0;       // tasks, after range expansion
@@ -55,38 +62,22 @@ class TaskSource : public TaskFeed {
 
   TaskSource(std::vector<InputSpec> inputs, const KindTable* kinds);
 
-  // Pass 1. Appends "NAME:LINE: message" for each bad line to `errors` (at
-  // most `max_errors`, then one "... and N more" line). Returns an error
-  // status only if an input cannot be read at all.
+  // The one pass. Appends "NAME:LINE: message" for each bad line to
+  // `errors` (at most `max_errors`, then one "... and N more" line). If
+  // `spool` is set and every line is good, writes every task to it and
+  // finishes it. Returns an error status if an input cannot be read at all
+  // (kNotFound, kUnavailable), the spool cannot be written (kUnavailable),
+  // or `cancel` fired (kCancelled).
   absl::StatusOr<Summary> Check(std::vector<std::string>* errors,
-                                size_t max_errors);
-
-  // Pass 2 (TaskFeed). The first call starts reading from the top.
-  absl::StatusOr<uint32_t> Fill(proto::TaskBatchWriter* writer, uint32_t max,
-                                uint64_t id_limit,
-                                const journal::IdSet* skip) override;
-  bool exhausted() const override { return exhausted_; }
-  uint64_t next_id() const override { return next_id_; }
+                                size_t max_errors,
+                                SpoolWriter* spool = nullptr,
+                                const CancelFlag* cancel = nullptr);
 
  private:
-  absl::StatusOr<LineReader> Open(const InputSpec& spec) const;
-  // Moves to the next line with tasks; false at the end of all inputs.
-  absl::StatusOr<bool> AdvanceLine();
+  absl::StatusOr<std::shared_ptr<LineSource>> Open(const InputSpec& spec) const;
 
   std::vector<InputSpec> inputs_;
   const KindTable* kinds_;
-
-  // Pass-2 position.
-  size_t input_ = 0;
-  std::optional<LineReader> reader_;
-  Tokenizer tokenizer_;
-  std::vector<Word> json_words_;  // a JSON line's words, and their text
-  std::string json_storage_;
-  TaskLine line_;
-  bool in_line_ = false;  // args_ holds an unconsumed task of line_
-  std::vector<proto::Value> args_;
-  uint64_t next_id_ = 0;
-  bool exhausted_ = false;
 };
 
 }  // namespace taskfarm::master

@@ -29,7 +29,10 @@ absl::Status Tokenizer::Tokenize(absl::string_view line) {
     // Fast path: a plain word.
     while (i < n && !IsBlank(line[i]) && line[i] != '\'' && line[i] != '"') ++i;
     if (i == n || IsBlank(line[i])) {
-      words_.push_back(Word{absl::string_view(line.data() + start, i - start), false});
+      // Fields set in place (a Word copied in from the stack stalls on
+      // reading back the bool just stored).
+      Word& w = words_.emplace_back();
+      w.text = absl::string_view(line.data() + start, i - start);
       continue;
     }
     // A word with quotes in it: build it in unescaped_.

@@ -1,26 +1,12 @@
 #include "master/template/template_batch.h"
 
+#include <optional>
 #include <utility>
 
-namespace taskfarm::master {
+#include "master/input/line_source.h"
+#include "master/input/tokenizer.h"
 
-std::string ExecTaskLine(const std::vector<std::string>& argv) {
-  std::string line = "exec";
-  for (const std::string& word : argv) {
-    line += " \"";
-    for (char c : word) {
-      switch (c) {
-        case '\\': line += "\\\\"; break;
-        case '"': line += "\\\""; break;
-        case '\n': line += "\\n"; break;
-        case '\t': line += "\\t"; break;
-        default: line += c; break;
-      }
-    }
-    line += '"';
-  }
-  return line;
-}
+namespace taskfarm::master {
 
 absl::StatusOr<std::shared_ptr<const TemplateBatch>> TemplateBatch::Create(
     const std::vector<std::string>& command,
@@ -50,20 +36,44 @@ void TemplateBatch::DryRun(std::FILE* out, int jobs) const {
   }
 }
 
+namespace {
+
+// The jobs of a batch as exec tasks: `exec ARGV...`, every word taken as it
+// is (marked quoted: never a range or a comment).
+class JobLines : public LineSource {
+ public:
+  explicit JobLines(std::shared_ptr<const TemplateBatch> batch,
+                    const InputGroups* groups)
+      : batch_(std::move(batch)), jobs_(groups) {}
+
+  absl::StatusOr<std::optional<SourceLine>> NextLine() override {
+    Job job;
+    if (!jobs_.Next(&job)) return std::nullopt;
+    ++line_;
+    argv_ = batch_->command().Expand(job, 0);
+    words_.clear();
+    words_.push_back(Word{"exec", true});
+    for (const std::string& w : argv_) words_.push_back(Word{w, true});
+    return SourceLine{.words = &words_};
+  }
+  uint64_t line_number() const override { return line_; }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::shared_ptr<const TemplateBatch> batch_;  // keeps the groups alive
+  JobIterator jobs_;
+  std::vector<std::string> argv_;
+  std::vector<Word> words_;  // view into argv_
+  uint64_t line_ = 0;
+  std::string name_ = "command template";
+};
+
+}  // namespace
+
 InputSpec TemplateBatch::TaskLines() const {
-  // Each pass gets its own iterator; the batch outlives them all.
-  std::shared_ptr<const TemplateBatch> self = shared_from_this();
-  return InputSpec{
-      .name = "command template",
-      .generate = [self]() -> LineGenerator {
-        auto it = std::make_shared<JobIterator>(&self->groups_);
-        return [self, it](std::string* line) {
-          Job job;
-          if (!it->Next(&job)) return false;
-          *line = ExecTaskLine(self->command_.Expand(job, 0));
-          return true;
-        };
-      }};
+  return InputSpec{.name = "command template",
+                   .generated = std::make_shared<JobLines>(shared_from_this(),
+                                                           &groups_)};
 }
 
 }  // namespace taskfarm::master

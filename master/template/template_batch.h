@@ -2,9 +2,10 @@
 //
 // A batch written the GNU Parallel way: a command template and its input
 // sources (command_template.h, input_groups.h), made into jobs. Each job
-// is one `exec` task; TaskLines() hands them to the master's input as
-// lines of the task language, generated one at a time on every pass (the
-// values were read once, at Create; the combinations are never stored).
+// is one `exec` task; TaskLines() hands them to the master's input as a
+// LineSource (master/input/line_source.h) of pre-split words, made one job
+// at a time (the values were read once, at Create; the combinations are
+// never stored), so no value is ever quoted, unquoted or read as a range.
 //
 // Example:
 //   absl::StatusOr<std::shared_ptr<const TemplateBatch>> b =
@@ -12,7 +13,7 @@
 //   (*b)->DryRun(stdout, 1);             // gzip -9 a.log
 //   options.inputs.push_back((*b)->TaskLines());
 //
-// Thread-compatible; TaskLines' generators each keep their own position.
+// Thread-compatible; each TaskLines() source keeps its own position.
 
 #ifndef TASKFARM_MASTER_TEMPLATE_TEMPLATE_BATCH_H_
 #define TASKFARM_MASTER_TEMPLATE_TEMPLATE_BATCH_H_
@@ -44,7 +45,7 @@ class TemplateBatch : public std::enable_shared_from_this<TemplateBatch> {
   // ({%} counts 1..jobs round robin, which is what Parallel shows with -j1).
   void DryRun(std::FILE* out, int jobs) const;
 
-  // The jobs as an input of exec tasks.
+  // The jobs as an input of exec tasks (read once, by the input check).
   InputSpec TaskLines() const;
 
   const CommandTemplate& command() const { return command_; }
@@ -57,10 +58,6 @@ class TemplateBatch : public std::enable_shared_from_this<TemplateBatch> {
   InputGroups groups_;
   CommandTemplate command_;
 };
-
-// `argv` as one line of the task language: `exec "w1" "w2" ...`, every
-// word quoted (never a range), \ " newline and tab escaped.
-std::string ExecTaskLine(const std::vector<std::string>& argv);
 
 }  // namespace taskfarm::master
 
