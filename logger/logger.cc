@@ -8,7 +8,9 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "journal/handoff.h"
 #include "journal/id_set.h"
+#include "journal/scan.h"
 #include "logger/formatter.h"
 #include "logger/output.h"
 #include "logger/progress_line.h"
@@ -38,6 +40,28 @@ void Complain(const absl::Status& s) {
 Logger::Logger(LoggerOptions options) : options_(std::move(options)) {}
 
 int Logger::Run() {
+  // Opened first, while SIGTERM still ends the process: opening a FIFO
+  // waits for its reader.
+  std::optional<journal::Handoff> handoff;
+  if (!options_.handoff.empty()) {
+    absl::StatusOr<journal::Handoff> h = journal::ReadHandoff(options_.handoff);
+    if (!h.ok()) {
+      Complain(h.status());
+      return kExitUsage;
+    }
+    handoff.emplace(*std::move(h));
+  }
+  journal::IdSet written;
+  absl::StatusOr<Output> output =
+      Output::Open(options_.output, options_.format,
+                   handoff ? &*handoff : nullptr, &written);
+  if (!output.ok()) {
+    Complain(output.status());
+    return kExitOutputFailed;
+  }
+  const uint64_t id_limit = handoff ? handoff->id_limit : journal::kMaxScanId;
+  handoff.reset();
+
   // SIGTERM (the master died: PR_SET_PDEATHSIG) and SIGINT end the logger
   // after a flush; a closed pipe shows up as EPIPE, not as a signal.
   sigset_t mask;
@@ -48,15 +72,8 @@ int Logger::Run() {
   signal(SIGPIPE, SIG_IGN);
   int signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
-  journal::IdSet written;
-  absl::StatusOr<Output> output =
-      Output::Open(options_.output, options_.format, &written);
-  if (!output.ok()) {
-    Complain(output.status());
-    return kExitOutputFailed;
-  }
   Sink sink(&*output, MakeFormatter(options_.format), options_.keep_order,
-            options_.fsync, std::move(written));
+            options_.fsync, std::move(written), id_limit);
   if (output->empty() && options_.first) sink.AddHeader();
   std::optional<ProgressLine> progress;
   if (options_.progress) progress.emplace(STDERR_FILENO);
@@ -71,7 +88,7 @@ int Logger::Run() {
   }
   (void)socket.Send({proto::Codec::Encode(proto::LoggerHello{getpid()})});
 
-  proto::RecordReader reader;
+  proto::RecordStream records;
   proto::RecordView record;
   uint64_t acked_seq = 0;
   base::Instant ack_due = base::Instant::max();  // when the next Ack is due
@@ -105,13 +122,20 @@ int Logger::Run() {
       }
       if (const auto* log = std::get_if<proto::Log>(&*message)) {
         absl::Status s = parts.size() == 2
-                             ? reader.Open(proto::View(parts[1]))
+                             ? records.Open(proto::View(parts[1]))
                              : absl::InvalidArgumentError("log without body");
-        for (size_t i = 0; s.ok() && i < reader.size(); ++i) {
-          s = reader.Get(i, &record);
-          if (s.ok()) sink.Add(record, log->seq);
+        uint64_t outside = 0;  // records whose id is not of this batch
+        while (s.ok() && !records.done()) {
+          s = records.Next(&record);
+          if (s.ok() && !sink.Add(record, log->seq)) ++outside;
         }
         if (!s.ok()) Complain(s);
+        if (outside > 0) {
+          Complain(absl::InvalidArgumentError(absl::StrCat(
+              "log ", log->seq, ": dropped ", outside,
+              " records with an id outside the batch (ids below ", id_limit,
+              ")")));
+        }
         sink.EndLog(log->seq);
       } else if (const auto* p = std::get_if<proto::Progress>(&*message)) {
         if (progress) progress->Update(*p, base::Now());
@@ -122,6 +146,11 @@ int Logger::Run() {
     if (done) sink.ReleaseAll();  // --keep-order: whatever is left
     if (progress) progress->Clear();
     if (absl::Status s = sink.Flush(); !s.ok()) {
+      // A reader that went away (`| head -1`) is not an error to report.
+      if (output->closed()) {
+        exit_code = kExitOutputClosed;
+        break;
+      }
       Complain(s);
       exit_code = kExitOutputFailed;
       break;

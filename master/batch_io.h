@@ -3,12 +3,14 @@
 // BatchIo prepares a batch's input and output before any task runs:
 //  - standard input is spooled into the runtime directory (it must be read
 //    twice: once to check it all, once to run it);
-//  - the output path is checked to be writable at once, but only truncated
-//    after the input checked out, so a typo in a task file never costs the
-//    previous output;
-//  - with --resume, the output is scanned back (ids already written are
-//    skipped) and must carry the fingerprint of the same task list, kept in
-//    a side file OUTPUT.taskfarm.
+//  - the output is claimed at once (master/output_file.h: checked, locked
+//    against a second batch), but only truncated after the input checked
+//    out, so a typo in a task file never costs the previous output;
+//  - with --resume, the output is scanned back once (ids already written
+//    are skipped) and must carry the fingerprint of the same task list,
+//    kept in a side file OUTPUT.taskfarm; the loggers get what the scan
+//    found through a handoff file in the runtime directory;
+//  - --stats-json is checked to be writable (master/stats_file.h).
 //
 // Use from one thread.
 
@@ -24,6 +26,7 @@
 #include "journal/id_set.h"
 #include "master/input/kind_table.h"
 #include "master/input/task_source.h"
+#include "master/output_file.h"
 #include "master/options.h"
 
 namespace taskfarm::master {
@@ -35,8 +38,9 @@ class BatchIo {
  public:
   explicit BatchIo(const FarmOptions& options) : options_(options) {}
 
-  // Early checks, before workers start: the output can be written, and
-  // standard input ("-") is spooled into `spool_dir`. Returns
+  // Early checks, before workers start: the output can be written and is
+  // ours (locked), --stats-json can be written, and standard input ("-")
+  // is spooled into `spool_dir` (the runtime directory). Returns
   // kInvalidArgument with a message for people.
   absl::Status Prepare(const std::string& spool_dir);
 
@@ -45,23 +49,33 @@ class BatchIo {
   absl::Status Check(const KindTable& kinds, std::vector<std::string>* errors);
 
   // After a clean check: truncates the output (or, with --resume, scans it
-  // and verifies the fingerprint). Returns kInvalidArgument on refusal.
+  // and verifies the fingerprint), and writes the loggers' handoff. Returns
+  // kInvalidArgument on refusal, kUnavailable if a file cannot be written.
   absl::Status OpenOutput();
+
+  // Flags every logger of the batch gets (after Prepare): the handoff.
+  std::vector<std::string> LoggerFlags() const;
 
   TaskSource* source() { return source_.get(); }
   uint64_t total() const { return total_; }
   // Ids already in the output (--resume); nullptr if none.
-  const journal::IdSet* done() const { return done_ ? &*done_ : nullptr; }
+  const journal::IdSet* done() const {
+    return output_ ? output_->done() : nullptr;
+  }
   bool demo() const { return demo_; }
 
  private:
+  // The output half of Prepare.
+  absl::Status PrepareOutput(const std::string& runtime_dir);
+
   const FarmOptions& options_;
   std::vector<InputSpec> inputs_;
   std::unique_ptr<TaskSource> source_;
   uint64_t total_ = 0;
   std::string fingerprint_;
-  std::optional<journal::IdSet> done_;
   bool demo_ = false;
+  std::optional<OutputFile> output_;
+  std::string handoff_path_;
 };
 
 }  // namespace taskfarm::master
