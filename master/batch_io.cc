@@ -66,11 +66,13 @@ absl::Status BatchIo::Prepare(const std::string& spool_dir) {
 
 absl::Status BatchIo::PrepareOutput(const std::string& runtime_dir) {
   handoff_path_ = absl::StrCat(runtime_dir, "/handoff");
+  if (!options_.stats_json.empty()) {
+    if (absl::Status s = CheckStatsFile(options_.stats_json); !s.ok()) return s;
+  }
   absl::StatusOr<OutputFile> output =
       OutputFile::Open(options_.output, options_.resume);
   if (!output.ok()) return output.status();
   output_.emplace(*std::move(output));
-  if (!options_.stats_json.empty()) return CheckStatsFile(options_.stats_json);
   return absl::OkStatus();
 }
 
