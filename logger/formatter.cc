@@ -27,6 +27,25 @@ char* WriteNumber(Number value, char* p) {
   return std::to_chars(p, p + kNumberBound, value).ptr;
 }
 
+// Consecutive records mostly come from the same worker: the digits of its
+// pid are kept rather than formatted again.
+class PidDigits {
+ public:
+  char* Write(int64_t pid, char* p) {
+    if (pid != pid_ || size_ == 0) {
+      pid_ = pid;
+      size_ = static_cast<size_t>(WriteNumber(pid, digits_) - digits_);
+    }
+    std::memcpy(p, digits_, size_);
+    return p + size_;
+  }
+
+ private:
+  int64_t pid_ = 0;
+  size_t size_ = 0;
+  char digits_[kNumberBound];
+};
+
 // One argument as text: numbers as written, strings as they are.
 template <typename StringWriter>
 char* WriteArg(const proto::Value& v, char* p, StringWriter write_string) {
@@ -63,7 +82,7 @@ class TextFormatter : public Formatter {
   void Append(const proto::RecordView& r, OutBuffer* out) override {
     char* p = out->Reserve(kFixedBound + StringsBound(r, journal::TextBound));
     p = Copy("[worker ", p);
-    p = WriteNumber(r.worker_pid, p);
+    p = pid_.Write(r.worker_pid, p);
     p = Copy("] #", p);
     p = WriteNumber(r.id, p);
     *p++ = ' ';
@@ -93,6 +112,9 @@ class TextFormatter : public Formatter {
     p = Copy(")\n", p);
     out->Commit(p);
   }
+
+ private:
+  PidDigits pid_;
 };
 
 char* WriteJsonArg(const proto::Value& v, char* p) {
@@ -120,7 +142,7 @@ class JsonlFormatter : public Formatter {
     p = Copy("\",\"result\":", p);
     p = journal::WriteJsonText(r.result, p);
     p = Copy(",\"worker\":", p);
-    p = WriteNumber(r.worker_pid, p);
+    p = pid_.Write(r.worker_pid, p);
     p = Copy(",\"attempts\":", p);
     p = WriteNumber(r.attempts, p);
     p = Copy(",\"elapsed_us\":", p);
@@ -128,6 +150,9 @@ class JsonlFormatter : public Formatter {
     p = Copy("}\n", p);
     out->Commit(p);
   }
+
+ private:
+  PidDigits pid_;
 };
 
 // A word of the task language: bare if it can be, else "..." with escapes.
@@ -158,33 +183,48 @@ class CsvFormatter : public Formatter {
   }
   void Append(const proto::RecordView& r, OutBuffer* out) override {
     // The args as they would be written in a task file: blank-separated,
-    // quoted where needed, so "a b" stays one argument.
+    // quoted where needed, so "a b" stays one argument. Numbers alone (the
+    // usual case) need neither quotes nor a second pass.
+    bool numbers_only = true;
+    for (const proto::Value& v : r.args) {
+      if (std::holds_alternative<absl::string_view>(v)) numbers_only = false;
+    }
     args_.clear();
-    char number[kNumberBound];
-    for (size_t i = 0; i < r.args.size(); ++i) {
-      if (i > 0) args_.push_back(' ');
-      if (const auto* s = std::get_if<absl::string_view>(&r.args[i])) {
-        AppendTaskWord(*s, &args_);
-      } else {
-        char* end = WriteArg(r.args[i], number, Copy);
-        args_.append(number, end);
+    if (!numbers_only) {
+      char number[kNumberBound];
+      for (size_t i = 0; i < r.args.size(); ++i) {
+        if (i > 0) args_.push_back(' ');
+        if (const auto* s = std::get_if<absl::string_view>(&r.args[i])) {
+          AppendTaskWord(*s, &args_);
+        } else {
+          char* end = WriteArg(r.args[i], number, Copy);
+          args_.append(number, end);
+        }
       }
     }
     using journal::CsvFieldBound;
     char* p = out->Reserve(kFixedBound + CsvFieldBound(r.kind.size()) +
                            CsvFieldBound(args_.size()) +
+                           r.args.size() * (kNumberBound + 1) +
                            CsvFieldBound(r.result.size()));
     p = WriteNumber(r.id, p);
     *p++ = ',';
     p = journal::WriteCsvField(r.kind, p);
     *p++ = ',';
-    p = journal::WriteCsvField(args_, p);
+    if (numbers_only) {
+      for (size_t i = 0; i < r.args.size(); ++i) {
+        if (i > 0) *p++ = ' ';
+        p = WriteArg(r.args[i], p, Copy);
+      }
+    } else {
+      p = journal::WriteCsvField(args_, p);
+    }
     *p++ = ',';
     p = Copy(StatusName(r.status), p);
     *p++ = ',';
     p = journal::WriteCsvField(r.result, p);
     *p++ = ',';
-    p = WriteNumber(r.worker_pid, p);
+    p = pid_.Write(r.worker_pid, p);
     *p++ = ',';
     p = WriteNumber(r.attempts, p);
     *p++ = ',';
@@ -195,6 +235,7 @@ class CsvFormatter : public Formatter {
 
  private:
   std::string args_;  // reused
+  PidDigits pid_;
 };
 
 }  // namespace
