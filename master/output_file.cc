@@ -1,15 +1,18 @@
 #include "master/output_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "journal/handoff.h"
@@ -48,10 +51,37 @@ uint64_t StdoutStart() {
   return at > 0 ? static_cast<uint64_t>(at) : 0;
 }
 
+// A master killed a moment ago leaves its logger flushing what it had
+// (it is told by SIGTERM): wait for it a while, as a resumed batch usually
+// starts at once. False if it still writes after `grace`, or if a signal
+// to stop came meanwhile (the master blocks them into its signalfd).
+bool WaitForEarlierLogger(int fd, const std::string& path,
+                          std::chrono::milliseconds grace) {
+  const auto end = std::chrono::steady_clock::now() + grace;
+  bool said = false;
+  while (journal::ByteLocked(fd, journal::kLoggerLockByte)) {
+    sigset_t pending;
+    sigpending(&pending);
+    if (std::chrono::steady_clock::now() >= end ||
+        sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM)) {
+      return false;
+    }
+    if (!said) {
+      std::fprintf(stderr,
+                   "taskfarm: waiting for the logger of an earlier batch to "
+                   "finish writing %s\n", path.c_str());
+      said = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path,
-                                            bool resume) {
+                                            bool resume,
+                                            std::chrono::milliseconds logger_grace) {
   if (path.empty() || path == "-") {
     if (resume) return absl::InvalidArgumentError("--resume needs --output=FILE");
     return OutputFile(path, resume);
@@ -86,7 +116,7 @@ absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path,
                    path.c_str(), strerror(errno));
       return out;
   }
-  if (journal::ByteLocked(out.fd_, journal::kLoggerLockByte)) {
+  if (!WaitForEarlierLogger(out.fd_, path, logger_grace)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--output=", path,
         " is still being written by the logger of an earlier batch (its "

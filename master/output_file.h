@@ -5,8 +5,10 @@
 //
 //   a regular file (or a new one)  created if missing but not yet cut, and
 //       locked for the whole batch (journal/output_lock.h): a second master
-//       on the same file is refused at once, and so is a master that starts
-//       while a logger of a dead batch is still writing it. Its side file
+//       on the same file is refused at once; a master that starts while a
+//       logger of a dead batch is still writing it waits for it a few
+//       seconds (a batch resumed right after its master was killed), then
+//       is refused. Its side file
 //       OUTPUT.taskfarm keeps the fingerprint of the task list for --resume.
 //   a device or a pipe (/dev/null, /dev/stdout, a FIFO)  a stream: written
 //       as it is, never cut, locked or given a side file; --resume refused.
@@ -23,6 +25,7 @@
 #ifndef TASKFARM_MASTER_OUTPUT_FILE_H_
 #define TASKFARM_MASTER_OUTPUT_FILE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,11 +39,17 @@ namespace taskfarm::master {
 
 class OutputFile {
  public:
+  // How long Open waits for a logger of an earlier batch to finish.
+  static constexpr std::chrono::milliseconds kLoggerGrace{5000};
+
   // `path` "" or "-" is standard output. Returns kInvalidArgument, with a
   // message for people, if the output cannot be written, is in use by
-  // another batch, or cannot be resumed (a stream). Warns on standard error
-  // (and goes on) where the file system has no locks.
-  static absl::StatusOr<OutputFile> Open(const std::string& path, bool resume);
+  // another batch (a logger of an earlier one is given `logger_grace` to
+  // finish), or cannot be resumed (a stream). Warns on standard error (and
+  // goes on) where the file system has no locks.
+  static absl::StatusOr<OutputFile> Open(
+      const std::string& path, bool resume,
+      std::chrono::milliseconds logger_grace = kLoggerGrace);
 
   OutputFile(OutputFile&& other) noexcept;
   OutputFile& operator=(OutputFile&& other) = delete;

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -46,11 +49,18 @@ TEST(OutputFile, ALoggerOfAnEarlierBatchStillWritingIsNoticed) {
   ASSERT_GE(logger, 0);
   ASSERT_EQ(journal::LockByte(logger, journal::kLoggerLockByte),
             journal::LockResult::kLocked);
-  absl::StatusOr<OutputFile> out = OutputFile::Open(path, false);
+  absl::StatusOr<OutputFile> out =
+      OutputFile::Open(path, false, std::chrono::milliseconds(0));
   EXPECT_TRUE(absl::StrContains(out.status().message(), "logger of an earlier batch"))
       << out.status();
-  close(logger);
+  // One that finishes while the master waits (the default grace) is waited
+  // for.
+  std::thread finishes([logger] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    close(logger);
+  });
   EXPECT_TRUE(OutputFile::Open(path, false).ok());
+  finishes.join();
 }
 
 TEST(OutputFile, DevicesAndPipesAreStreams) {
