@@ -1,21 +1,17 @@
 // Benchmarks of the bytes on the hot path, per task: task batches (master
 // encodes, worker decodes), record batches (worker encodes, logger decodes),
-// header frames (one per batch), and the logger's formatters (one call per
-// record). Batches are the tiny-task batch of issue 5 (bench/samples.h).
+// header frames (one per batch). Batches are the tiny-task batch of issue 5
+// (bench/samples.h). The logger's formatters: bench/formatter_benchmark.cc.
 //
 //   ./tools/bazel run -c opt //bench:codec_benchmark
-//   ./tools/bazel run -c opt //bench:codec_benchmark -- --benchmark_filter=Format
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "bench/samples.h"
 #include "benchmark/benchmark.h"
-#include "journal/format.h"
-#include "logger/formatter.h"
 #include "proto/batch.h"
 #include "proto/codec.h"
 #include "proto/messages.h"
@@ -165,52 +161,6 @@ void HeaderArgs(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_CodecEncode)->Apply(HeaderArgs);
 BENCHMARK(BM_CodecDecode)->Apply(HeaderArgs);
 BENCHMARK(BM_CodecPeekType)->Arg(static_cast<int64_t>(proto::MessageType::kTasks));
-
-// Logger: one formatted line per record (records already decoded).
-void BM_Format(benchmark::State& state) {
-  const auto format = static_cast<journal::Format>(state.range(0));
-  std::unique_ptr<logger::Formatter> formatter = logger::MakeFormatter(format);
-  const std::string frame = FibRecordFrame(1024);
-  proto::RecordReader reader;
-  if (!reader.Open(frame).ok()) state.SkipWithError("open");
-  std::vector<proto::RecordView> records(reader.size());
-  for (size_t i = 0; i < reader.size(); ++i) (void)reader.Get(i, &records[i]);
-  std::string out;
-  out.reserve(1 << 20);
-  for (auto _ : state) {
-    out.clear();
-    for (const proto::RecordView& r : records) formatter->Append(r, &out);
-    benchmark::DoNotOptimize(out.data());
-  }
-  PerTask(state, static_cast<uint32_t>(records.size()));
-  state.SetLabel(journal::FormatName(format));
-}
-BENCHMARK(BM_Format)
-    ->Arg(static_cast<int64_t>(journal::Format::kText))
-    ->Arg(static_cast<int64_t>(journal::Format::kJsonl))
-    ->Arg(static_cast<int64_t>(journal::Format::kCsv));
-
-// Logger, everything per record: open the frame, read, format as jsonl.
-void BM_LoggerRecordPath(benchmark::State& state) {
-  std::unique_ptr<logger::Formatter> formatter =
-      logger::MakeFormatter(journal::Format::kJsonl);
-  const std::string frame = FibRecordFrame(1024);
-  proto::RecordReader reader;
-  proto::RecordView view;
-  std::string out;
-  out.reserve(1 << 20);
-  for (auto _ : state) {
-    out.clear();
-    if (!reader.Open(frame).ok()) state.SkipWithError("open");
-    for (size_t i = 0; i < reader.size(); ++i) {
-      (void)reader.Get(i, &view);
-      formatter->Append(view, &out);
-    }
-    benchmark::DoNotOptimize(out.data());
-  }
-  PerTask(state, 1024);
-}
-BENCHMARK(BM_LoggerRecordPath);
 
 }  // namespace
 }  // namespace taskfarm::bench

@@ -9,7 +9,9 @@
 //   - what Decode accepts re-encodes to a frame that decodes to the same
 //     message, and what the readers accept rewrites to a body that reads
 //     and rewrites to the same bytes;
-//   - every non-empty string a reader returns is a view into the frame.
+//   - every non-empty string a reader returns is a view into the frame;
+//   - RecordStream (the logger's one-pass reader) reads a whole frame
+//     exactly when RecordReader reads all of it, and the same records.
 
 #include <cstddef>
 #include <cstdint>
@@ -102,6 +104,34 @@ class BodyCheck {
   Writer writer_;
 };
 
+// The records of `frame` rewritten through RecordStream; nullopt if it
+// stops at a bad one.
+std::optional<std::string> StreamRewrite(absl::string_view frame) {
+  static auto* const stream = new RecordStream;
+  static auto* const view = new RecordView;
+  static auto* const writer = new RecordWriter;
+  if (!stream->Open(frame).ok()) return std::nullopt;
+  writer->Clear();
+  while (!stream->done()) {
+    if (!stream->Next(view).ok()) return std::nullopt;
+    Add(*view, frame, writer);
+  }
+  return std::string(writer->Finish());
+}
+
+std::optional<std::string> ReaderRewrite(absl::string_view frame) {
+  static auto* const reader = new RecordReader;
+  static auto* const view = new RecordView;
+  static auto* const writer = new RecordWriter;
+  if (!reader->Open(frame).ok()) return std::nullopt;
+  writer->Clear();
+  for (size_t i = 0; i < reader->size(); ++i) {
+    if (!reader->Get(i, view).ok()) return std::nullopt;
+    Add(*view, frame, writer);
+  }
+  return std::string(writer->Finish());
+}
+
 void FuzzOne(absl::string_view frame) {
   static auto* const tasks =
       new BodyCheck<TaskBatchReader, TaskView, TaskBatchWriter>;
@@ -110,6 +140,7 @@ void FuzzOne(absl::string_view frame) {
   CheckHeader(frame);
   tasks->Run(frame);
   records->Run(frame);
+  TF_CHECK(StreamRewrite(frame) == ReaderRewrite(frame));
 }
 
 }  // namespace

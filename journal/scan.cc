@@ -58,6 +58,17 @@ class RecordSplitter {
   // Returns the length of the record that ends in `data` (newline included),
   // or 0 if `data` holds no complete record. `data` starts at a record.
   size_t Next(absl::string_view data) {
+    if (!csv_) {  // a line: memchr is many times faster than a loop
+      const void* nl = scanned_ < data.size()
+                           ? memchr(data.data() + scanned_, '\n', data.size() - scanned_)
+                           : nullptr;
+      if (nl == nullptr) {
+        scanned_ = data.size();
+        return 0;
+      }
+      scanned_ = 0;
+      return static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
+    }
     for (size_t i = scanned_; i < data.size(); ++i) {
       char c = data[i];
       if (csv_ && c == '"') in_quotes_ = !in_quotes_;
@@ -79,7 +90,7 @@ class RecordSplitter {
 }  // namespace
 
 absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
-                                int fd, uint64_t id_limit) {
+                                int fd, uint64_t id_limit, uint64_t from) {
   ScanResult result;
   bool own_fd = fd < 0;
   if (own_fd) {
@@ -94,10 +105,12 @@ absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
   std::vector<char> chunk(kChunk);
   RecordSplitter splitter(format);
   uint64_t line_number = 0;  // lines before the current record
-  bool first_record = true;
-  uint64_t offset = 0;  // file offset of buffer[0]
+  bool first_record = from == 0;  // a csv header can only be first
+  uint64_t offset = from;  // file offset of buffer[0]
+  const std::string where =
+      from == 0 ? path : absl::StrCat(path, " (after byte ", from, ")");
   absl::Status error;
-  for (off_t pos = 0;;) {
+  for (off_t pos = static_cast<off_t>(from);;) {
     ssize_t n = pread(fd, chunk.data(), chunk.size(), pos);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
@@ -120,7 +133,7 @@ absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
         if (!result.ids.Add(id)) ++result.duplicates;
       } else {
         error = absl::InvalidArgumentError(absl::StrCat(
-            path, ":", line_number + 1, ": not a ", FormatName(format),
+            where, ":", line_number + 1, ": not a ", FormatName(format),
             " record of taskfarm"));
         break;
       }

@@ -33,15 +33,17 @@ struct ScanResult {
   bool has_csv_header = false;
 };
 
-// Scans the file at `path`, read through `fd` if >= 0 (the logger scans the
-// file it has open), else opened by path. A missing or empty file is an
-// empty journal. Returns kInvalidArgument "PATH:LINE: not a FORMAT record"
-// for a complete line that is not one of ours or whose id is not below
-// `id_limit` (a foreign file must not make the id set huge), kUnavailable if
-// unreadable.
+// Scans the file at `path` from byte `from` (the start of a record) to its
+// end, read through `fd` if >= 0 (the logger scans the file it has open),
+// else opened by path. A missing or empty file is an empty journal.
+// valid_bytes counts from the start of the file. Returns kInvalidArgument
+// "PATH:LINE: not a FORMAT record" (LINE counted from `from`) for a
+// complete line that is not one of ours or whose id is not below
+// `id_limit`, kUnavailable if unreadable.
 inline constexpr uint64_t kMaxScanId = uint64_t{1} << 40;
 absl::StatusOr<ScanResult> Scan(const std::string& path, Format format,
-                                int fd = -1, uint64_t id_limit = kMaxScanId);
+                                int fd = -1, uint64_t id_limit = kMaxScanId,
+                                uint64_t from = 0);
 
 // Cuts the file (by fd if >= 0, else by path) to `length` bytes.
 absl::Status Truncate(const std::string& path, uint64_t length, int fd = -1);

@@ -1,106 +1,159 @@
 #include "logger/formatter.h"
 
 #include <charconv>
-#include <cstdio>
+#include <cmath>
+#include <cstring>
+#include <string>
 
-#include "absl/strings/str_cat.h"
+#include "journal/encoding.h"
 
 namespace taskfarm::logger {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
+// Room for any number this file writes (a uint64_t takes 20 digits, an
+// int64_t 20 with its sign, a double in shortest form 24).
+constexpr size_t kNumberBound = 32;
+// Room for a record's fixed text: field names, punctuation, status name
+// and its numbers (id, worker, attempts, elapsed).
+constexpr size_t kFixedBound = 160 + 4 * kNumberBound;
 
-template <typename Int>
-void AppendInt(Int value, std::string* out) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), value);
-  out->append(digits, end);
+char* Copy(absl::string_view s, char* p) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
 }
 
-void AppendDouble(double value, std::string* out) {
-  char digits[32];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), value);
-  out->append(digits, end);
+template <typename Number>
+char* WriteNumber(Number value, char* p) {
+  return std::to_chars(p, p + kNumberBound, value).ptr;
 }
 
-// The length of the valid UTF-8 sequence at s[i], or 0 if it is not one.
-// Valid as RFC 3629 defines it (and JSON parsers check): no overlong forms,
-// no UTF-16 surrogates, nothing above U+10FFFF.
-size_t Utf8Length(absl::string_view s, size_t i) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-    if (c == 0xe0) lo = 0xa0;  // overlong below U+0800
-    if (c == 0xed) hi = 0x9f;  // surrogates U+D800..U+DFFF
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-    if (c == 0xf0) lo = 0x90;  // overlong below U+10000
-    if (c == 0xf4) hi = 0x8f;  // above U+10FFFF
+// Consecutive records mostly come from the same worker: the digits of its
+// pid are kept rather than formatted again.
+class PidDigits {
+ public:
+  char* Write(int64_t pid, char* p) {
+    if (pid != pid_ || size_ == 0) {
+      pid_ = pid;
+      size_ = static_cast<size_t>(WriteNumber(pid, digits_) - digits_);
+    }
+    std::memcpy(p, digits_, size_);
+    return p + size_;
   }
-  if (n == 0 || i + n > s.size()) return 0;
-  const unsigned char second = static_cast<unsigned char>(s[i + 1]);
-  if (second < lo || second > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+
+ private:
+  int64_t pid_ = 0;
+  size_t size_ = 0;
+  char digits_[kNumberBound];
+};
+
+// One argument as text: numbers as written, strings as they are.
+template <typename StringWriter>
+char* WriteArg(const proto::Value& v, char* p, StringWriter write_string) {
+  return std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, absl::string_view>) {
+          return write_string(x, p);
+        } else {
+          return WriteNumber(x, p);
+        }
+      },
+      v);
+}
+
+// The most the strings of a record can take, each written by a rule whose
+// bound for n bytes is bound(n).
+template <typename Bound>
+size_t StringsBound(const proto::RecordView& r, Bound bound) {
+  size_t n = bound(r.kind.size()) + bound(r.result.size());
+  for (const proto::Value& v : r.args) {
+    const auto* s = std::get_if<absl::string_view>(&v);
+    n += (s ? bound(s->size()) : kNumberBound) + 2;
   }
   return n;
 }
 
-// JSON string contents. Invalid UTF-8 bytes become \u00XX (read as
-// Latin-1), so the output is always valid JSON.
-void AppendJsonEscaped(absl::string_view s, std::string* out) {
-  size_t plain = 0;  // start of the run of bytes copied as they are
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    size_t utf8 = c >= 0x80 ? Utf8Length(s, i) : 0;
-    if (utf8 > 0) {
-      i += utf8;
-      continue;
-    }
-    out->append(s.data() + plain, i - plain);
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default: {
-        char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out->append(esc, 6);
-      }
-    }
-    plain = ++i;
-  }
-  out->append(s.data() + plain, s.size() - plain);
+absl::string_view StatusName(proto::TaskStatus status) {
+  return proto::TaskStatusName(status);
 }
 
-// Text for people: control characters shown as \n, \t, \xNN.
-void AppendTextEscaped(absl::string_view s, std::string* out) {
-  size_t plain = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != 0x7f) continue;
-    out->append(s.data() + plain, i - plain);
-    if (c == '\n') {
-      out->append("\\n");
-    } else if (c == '\t') {
-      out->append("\\t");
-    } else {
-      char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
-      out->append(esc, 4);
+class TextFormatter : public Formatter {
+ public:
+  void Append(const proto::RecordView& r, OutBuffer* out) override {
+    char* p = out->Reserve(kFixedBound + StringsBound(r, journal::TextBound));
+    p = Copy("[worker ", p);
+    p = pid_.Write(r.worker_pid, p);
+    p = Copy("] #", p);
+    p = WriteNumber(r.id, p);
+    *p++ = ' ';
+    p = journal::WriteText(r.kind, p);
+    *p++ = '(';
+    for (size_t i = 0; i < r.args.size(); ++i) {
+      if (i > 0) p = Copy(", ", p);
+      p = WriteArg(r.args[i], p, journal::WriteText);
     }
-    plain = i + 1;
+    *p++ = ')';
+    if (r.status == proto::TaskStatus::kOk) {
+      p = Copy(" = ", p);
+    } else {
+      *p++ = ' ';
+      p = Copy(StatusName(r.status), p);
+      p = Copy(": ", p);
+    }
+    p = journal::WriteText(r.result, p);
+    p = Copy("  (", p);
+    p = WriteNumber(r.elapsed_us, p);
+    p = Copy(" \xc2\xb5s", p);
+    if (r.attempts > 1) {
+      p = Copy(", ", p);
+      p = WriteNumber(r.attempts, p);
+      p = Copy(" attempts", p);
+    }
+    p = Copy(")\n", p);
+    out->Commit(p);
   }
-  out->append(s.data() + plain, s.size() - plain);
+
+ private:
+  PidDigits pid_;
+};
+
+char* WriteJsonArg(const proto::Value& v, char* p) {
+  if (const auto* d = std::get_if<double>(&v)) {
+    if (!std::isfinite(*d)) return Copy("null", p);  // JSON has no inf or nan
+  }
+  return WriteArg(v, p, journal::WriteJsonText);
 }
+
+class JsonlFormatter : public Formatter {
+ public:
+  void Append(const proto::RecordView& r, OutBuffer* out) override {
+    char* p = out->Reserve(kFixedBound + StringsBound(r, journal::JsonTextBound));
+    p = Copy("{\"id\":", p);
+    p = WriteNumber(r.id, p);
+    p = Copy(",\"task\":", p);
+    p = journal::WriteJsonText(r.kind, p);
+    p = Copy(",\"args\":[", p);
+    for (size_t i = 0; i < r.args.size(); ++i) {
+      if (i > 0) *p++ = ',';
+      p = WriteJsonArg(r.args[i], p);
+    }
+    p = Copy("],\"status\":\"", p);
+    p = Copy(StatusName(r.status), p);
+    p = Copy("\",\"result\":", p);
+    p = journal::WriteJsonText(r.result, p);
+    p = Copy(",\"worker\":", p);
+    p = pid_.Write(r.worker_pid, p);
+    p = Copy(",\"attempts\":", p);
+    p = WriteNumber(r.attempts, p);
+    p = Copy(",\"elapsed_us\":", p);
+    p = WriteNumber(r.elapsed_us, p);
+    p = Copy("}\n", p);
+    out->Commit(p);
+  }
+
+ private:
+  PidDigits pid_;
+};
 
 // A word of the task language: bare if it can be, else "..." with escapes.
 void AppendTaskWord(absl::string_view s, std::string* out) {
@@ -123,144 +176,66 @@ void AppendTaskWord(absl::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendCsvField(absl::string_view s, std::string* out) {
-  if (s.find_first_of(",\"\r\n") == absl::string_view::npos) {
-    out->append(s.data(), s.size());
-    return;
-  }
-  out->push_back('"');
-  for (char c : s) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
-// One argument as text: numbers as written, strings as they are.
-void AppendArgText(const proto::Value& v, std::string* out) {
-  std::visit(
-      [out](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, absl::string_view>) {
-          out->append(x.data(), x.size());
-        } else if constexpr (std::is_same_v<T, double>) {
-          AppendDouble(x, out);
-        } else {
-          AppendInt(x, out);
-        }
-      },
-      v);
-}
-
-class TextFormatter : public Formatter {
- public:
-  void Append(const proto::RecordView& r, std::string* out) const override {
-    out->append("[worker ");
-    AppendInt(r.worker_pid, out);
-    out->append("] #");
-    AppendInt(r.id, out);
-    out->push_back(' ');
-    out->append(r.kind.data(), r.kind.size());
-    out->push_back('(');
-    std::string arg;
-    for (size_t i = 0; i < r.args.size(); ++i) {
-      if (i > 0) out->append(", ");
-      arg.clear();
-      AppendArgText(r.args[i], &arg);
-      AppendTextEscaped(arg, out);
-    }
-    out->push_back(')');
-    if (r.status == proto::TaskStatus::kOk) {
-      out->append(" = ");
-    } else {
-      out->push_back(' ');
-      out->append(proto::TaskStatusName(r.status));
-      out->append(": ");
-    }
-    AppendTextEscaped(r.result, out);
-    out->append("  (");
-    AppendInt(r.elapsed_us, out);
-    out->append(" \xc2\xb5s");
-    if (r.attempts > 1) {
-      out->append(", ");
-      AppendInt(r.attempts, out);
-      out->append(" attempts");
-    }
-    out->append(")\n");
-  }
-};
-
-class JsonlFormatter : public Formatter {
- public:
-  void Append(const proto::RecordView& r, std::string* out) const override {
-    out->append("{\"id\":");
-    AppendInt(r.id, out);
-    out->append(",\"task\":\"");
-    AppendJsonEscaped(r.kind, out);
-    out->append("\",\"args\":[");
-    for (size_t i = 0; i < r.args.size(); ++i) {
-      if (i > 0) out->push_back(',');
-      if (const auto* s = std::get_if<absl::string_view>(&r.args[i])) {
-        out->push_back('"');
-        AppendJsonEscaped(*s, out);
-        out->push_back('"');
-      } else if (const auto* d = std::get_if<double>(&r.args[i])) {
-        // JSON has no inf or nan.
-        if (std::isfinite(*d)) {
-          AppendDouble(*d, out);
-        } else {
-          out->append("null");
-        }
-      } else {
-        AppendArgText(r.args[i], out);
-      }
-    }
-    out->append("],\"status\":\"");
-    out->append(proto::TaskStatusName(r.status));
-    out->append("\",\"result\":\"");
-    AppendJsonEscaped(r.result, out);
-    out->append("\",\"worker\":");
-    AppendInt(r.worker_pid, out);
-    out->append(",\"attempts\":");
-    AppendInt(r.attempts, out);
-    out->append(",\"elapsed_us\":");
-    AppendInt(r.elapsed_us, out);
-    out->append("}\n");
-  }
-};
-
 class CsvFormatter : public Formatter {
  public:
-  void AppendHeader(std::string* out) const override {
-    out->append(journal::kCsvHeader.data(), journal::kCsvHeader.size());
+  void AppendHeader(OutBuffer* out) const override {
+    out->Append(journal::kCsvHeader);
   }
-  void Append(const proto::RecordView& r, std::string* out) const override {
-    AppendInt(r.id, out);
-    out->push_back(',');
-    AppendCsvField(r.kind, out);
-    out->push_back(',');
-    // As they would be written in a task file: blank-separated, quoted
-    // where needed, so "a b" stays one argument.
-    std::string args, arg;
-    for (size_t i = 0; i < r.args.size(); ++i) {
-      if (i > 0) args.push_back(' ');
-      arg.clear();
-      AppendArgText(r.args[i], &arg);
-      AppendTaskWord(arg, &args);
+  void Append(const proto::RecordView& r, OutBuffer* out) override {
+    // The args as they would be written in a task file: blank-separated,
+    // quoted where needed, so "a b" stays one argument. Numbers alone (the
+    // usual case) need neither quotes nor a second pass.
+    bool numbers_only = true;
+    for (const proto::Value& v : r.args) {
+      if (std::holds_alternative<absl::string_view>(v)) numbers_only = false;
     }
-    AppendCsvField(args, out);
-    out->push_back(',');
-    out->append(proto::TaskStatusName(r.status));
-    out->push_back(',');
-    AppendCsvField(r.result, out);
-    out->push_back(',');
-    AppendInt(r.worker_pid, out);
-    out->push_back(',');
-    AppendInt(r.attempts, out);
-    out->push_back(',');
-    AppendInt(r.elapsed_us, out);
-    out->push_back('\n');
+    args_.clear();
+    if (!numbers_only) {
+      char number[kNumberBound];
+      for (size_t i = 0; i < r.args.size(); ++i) {
+        if (i > 0) args_.push_back(' ');
+        if (const auto* s = std::get_if<absl::string_view>(&r.args[i])) {
+          AppendTaskWord(*s, &args_);
+        } else {
+          char* end = WriteArg(r.args[i], number, Copy);
+          args_.append(number, end);
+        }
+      }
+    }
+    using journal::CsvFieldBound;
+    char* p = out->Reserve(kFixedBound + CsvFieldBound(r.kind.size()) +
+                           CsvFieldBound(args_.size()) +
+                           r.args.size() * (kNumberBound + 1) +
+                           CsvFieldBound(r.result.size()));
+    p = WriteNumber(r.id, p);
+    *p++ = ',';
+    p = journal::WriteCsvField(r.kind, p);
+    *p++ = ',';
+    if (numbers_only) {
+      for (size_t i = 0; i < r.args.size(); ++i) {
+        if (i > 0) *p++ = ' ';
+        p = WriteArg(r.args[i], p, Copy);
+      }
+    } else {
+      p = journal::WriteCsvField(args_, p);
+    }
+    *p++ = ',';
+    p = Copy(StatusName(r.status), p);
+    *p++ = ',';
+    p = journal::WriteCsvField(r.result, p);
+    *p++ = ',';
+    p = pid_.Write(r.worker_pid, p);
+    *p++ = ',';
+    p = WriteNumber(r.attempts, p);
+    *p++ = ',';
+    p = WriteNumber(r.elapsed_us, p);
+    *p++ = '\n';
+    out->Commit(p);
   }
+
+ private:
+  std::string args_;  // reused
+  PidDigits pid_;
 };
 
 }  // namespace

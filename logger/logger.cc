@@ -8,7 +8,9 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "journal/handoff.h"
 #include "journal/id_set.h"
+#include "journal/scan.h"
 #include "logger/formatter.h"
 #include "logger/joblog.h"
 #include "logger/output.h"
@@ -45,6 +47,28 @@ void Complain(const absl::Status& s) {
 Logger::Logger(LoggerOptions options) : options_(std::move(options)) {}
 
 int Logger::Run() {
+  // Opened first, while SIGTERM still ends the process: opening a FIFO
+  // waits for its reader.
+  std::optional<journal::Handoff> handoff;
+  if (!options_.handoff.empty()) {
+    absl::StatusOr<journal::Handoff> h = journal::ReadHandoff(options_.handoff);
+    if (!h.ok()) {
+      Complain(h.status());
+      return kExitUsage;
+    }
+    handoff.emplace(*std::move(h));
+  }
+  journal::IdSet written;
+  absl::StatusOr<Output> output =
+      Output::Open(options_.output, options_.format,
+                   handoff ? &*handoff : nullptr, &written);
+  if (!output.ok()) {
+    Complain(output.status());
+    return kExitOutputFailed;
+  }
+  const uint64_t id_limit = handoff ? handoff->id_limit : journal::kMaxScanId;
+  handoff.reset();
+
   // SIGTERM (the master died: PR_SET_PDEATHSIG) and SIGINT end the logger
   // after a flush; a closed pipe shows up as EPIPE, not as a signal.
   sigset_t mask;
@@ -55,13 +79,6 @@ int Logger::Run() {
   signal(SIGPIPE, SIG_IGN);
   int signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
-  journal::IdSet written;
-  absl::StatusOr<Output> output =
-      Output::Open(options_.output, options_.format, &written);
-  if (!output.ok()) {
-    Complain(output.status());
-    return kExitOutputFailed;
-  }
   std::optional<Joblog> joblog;
   if (!options_.joblog.empty()) {
     // A restarted logger or a resumed batch appends; ids already in the
@@ -75,7 +92,7 @@ int Logger::Run() {
     joblog.emplace(*std::move(opened));
   }
   Sink sink(&*output, MakeFormatter(options_.format), options_.keep_order,
-            options_.fsync, std::move(written));
+            options_.fsync, std::move(written), id_limit);
   if (output->empty() && options_.first) sink.AddHeader();
   std::optional<ProgressLine> progress;
   if (options_.progress) progress.emplace(STDERR_FILENO);
@@ -90,7 +107,7 @@ int Logger::Run() {
   }
   (void)socket.Send({proto::Codec::Encode(proto::LoggerHello{getpid()})});
 
-  proto::RecordReader reader;
+  proto::RecordStream records;
   proto::RecordView record;
   uint64_t acked_seq = 0;
   base::Instant ack_due = base::Instant::max();  // when the next Ack is due
@@ -124,14 +141,25 @@ int Logger::Run() {
       }
       if (const auto* log = std::get_if<proto::Log>(&*message)) {
         absl::Status s = parts.size() == 2
-                             ? reader.Open(proto::View(parts[1]))
+                             ? records.Open(proto::View(parts[1]))
                              : absl::InvalidArgumentError("log without body");
-        for (size_t i = 0; s.ok() && i < reader.size(); ++i) {
-          s = reader.Get(i, &record);
-          if (s.ok()) sink.Add(record, log->seq);
-          if (s.ok() && joblog) joblog->Add(record, EpochSeconds());
+        uint64_t outside = 0;  // records whose id is not of this batch
+        while (s.ok() && !records.done()) {
+          s = records.Next(&record);
+          if (!s.ok()) break;
+          if (!sink.Add(record, log->seq)) {
+            ++outside;
+          } else if (joblog) {
+            joblog->Add(record, EpochSeconds());
+          }
         }
         if (!s.ok()) Complain(s);
+        if (outside > 0) {
+          Complain(absl::InvalidArgumentError(absl::StrCat(
+              "log ", log->seq, ": dropped ", outside,
+              " records with an id outside the batch (ids below ", id_limit,
+              ")")));
+        }
         sink.EndLog(log->seq);
       } else if (const auto* p = std::get_if<proto::Progress>(&*message)) {
         if (progress) progress->Update(*p, base::Now());
@@ -145,6 +173,11 @@ int Logger::Run() {
       if (absl::Status s = joblog->Flush(); !s.ok()) Complain(s);
     }
     if (absl::Status s = sink.Flush(); !s.ok()) {
+      // A reader that went away (`| head -1`) is not an error to report.
+      if (output->closed()) {
+        exit_code = kExitOutputClosed;
+        break;
+      }
       Complain(s);
       exit_code = kExitOutputFailed;
       break;

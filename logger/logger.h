@@ -5,9 +5,11 @@
 // Log message (a records frame exactly as a worker produced it), formats
 // the records, writes them in large chunks, and acknowledges the highest
 // sequence number written (after fdatasync with --fsync). Ids it has
-// already written, in this life or a previous one (it scans its output file
-// at start), are dropped: the master resends whatever was not acknowledged
-// to a new logger, and nothing is written twice.
+// already written, in this life or a previous one (logger/output.h: what
+// the master handed over, and what earlier loggers of the batch wrote),
+// are dropped: the master resends whatever was not acknowledged to a new
+// logger, and nothing is written twice. A record whose id is outside the
+// batch is reported and dropped, never a reason to crash.
 //
 // Example:
 //   LoggerOptions options{.endpoint = "ipc:///tmp/taskfarm.x/log",
@@ -26,15 +28,22 @@
 
 namespace taskfarm::logger {
 
-// Exit codes of a logger process.
+// Exit codes of a logger process (the master tells them apart).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitOutputFailed = 74;  // the output cannot be written
 inline constexpr int kExitMasterLost = 75;
+// The reader of the output pipe went away (EPIPE), as with `| head -1`: the
+// logger leaves quietly, and the master stops the batch (128 + SIGPIPE, the
+// status a shell reports for a writer a closed pipe killed).
+inline constexpr int kExitOutputClosed = 141;
 
 struct LoggerOptions {
   std::string endpoint;
   std::string output;  // "" or "-": standard output
+  // The master's journal/handoff.h file; "" when there is none (the logger
+  // then scans the whole output and knows no id range).
+  std::string handoff;
   journal::Format format = journal::Format::kText;
   bool fsync = false;
   bool first = true;  // the first logger of the batch (writes a csv header)
@@ -49,8 +58,8 @@ class Logger {
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
 
-  // Serves until the master says shut down (0), the output fails (74), or
-  // SIGTERM (flushes, then 0).
+  // Serves until the master says shut down (0), the output fails (74) or
+  // its reader goes away (141), or SIGTERM (flushes, then 0).
   int Run();
 
  private:

@@ -17,6 +17,9 @@
 ABSL_FLAG(std::string, connect, "", "the master's log endpoint");
 ABSL_FLAG(std::string, output, "-", "output file, - for standard output");
 ABSL_FLAG(std::string, format, "text", "text, jsonl or csv");
+ABSL_FLAG(std::string, handoff, "",
+          "the master's handoff file (the batch's id range, and what the "
+          "output held before it)");
 ABSL_FLAG(bool, fsync, false, "fdatasync before acknowledging records");
 ABSL_FLAG(bool, keep_order, false, "write records in task id order");
 ABSL_FLAG(bool, progress, false, "draw a progress line on standard error");
@@ -27,7 +30,8 @@ ABSL_FLAG(bool, first, true,
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "taskfarm logger: writes a batch's records; started by the master.\n"
-      "Exit codes: 0 done, 2 usage, 74 the output cannot be written.");
+      "Exit codes: 0 done, 2 usage, 74 the output cannot be written, 75 the\n"
+      "master is gone, 141 the reader of the output went away.");
   absl::ParseCommandLine(argc, argv);
   // When the master dies, flush and go (the master set SIGKILL at spawn;
   // SIGTERM lets the records already received reach the file).
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
   taskfarm::logger::LoggerOptions options{
       .endpoint = absl::GetFlag(FLAGS_connect),
       .output = absl::GetFlag(FLAGS_output),
+      .handoff = absl::GetFlag(FLAGS_handoff),
       .format = *format,
       .fsync = absl::GetFlag(FLAGS_fsync),
       .first = absl::GetFlag(FLAGS_first),

@@ -8,46 +8,85 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "journal/output_lock.h"
 #include "journal/scan.h"
 
 namespace taskfarm::logger {
+namespace {
+
+absl::Status CannotOpen(const std::string& path) {
+  return absl::UnavailableError(
+      absl::StrCat("cannot open ", path, ": ", strerror(errno)));
+}
+
+}  // namespace
 
 absl::StatusOr<Output> Output::Open(const std::string& path,
                                     journal::Format format,
+                                    const journal::Handoff* handoff,
                                     journal::IdSet* written) {
-  bool to_stdout = path.empty() || path == "-";
-  int fd = to_stdout ? STDOUT_FILENO
-                     : open(path.c_str(),
-                            O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open ", path, ": ", strerror(errno)));
+  const bool to_stdout = path.empty() || path == "-";
+  const bool stream = !to_stdout && journal::IsStream(path);
+  int fd = STDOUT_FILENO;
+  if (stream) {
+    // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is opened for
+    // writing only (a FIFO opened for reading too would never report that
+    // its reader left), never created, locked, scanned or cut.
+    fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  } else if (!to_stdout) {
+    fd = open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   }
+  if (fd < 0) return CannotOpen(path);
   Output out(fd, !to_stdout, to_stdout ? "standard output" : path);
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    out.regular_ = true;
-    // Standard output redirected to a file (`> out.jsonl`) is continued the
-    // same way, if it can be read back.
-    absl::StatusOr<journal::ScanResult> scan =
-        journal::Scan(out.name_, format, fd);
-    if (scan.ok()) {
-      if (scan->torn_bytes > 0) {
-        absl::Status s = journal::Truncate(out.name_, scan->valid_bytes, fd);
-        if (!s.ok()) return s;
-        // A shared descriptor (standard output) keeps its own offset.
-        lseek(fd, static_cast<off_t>(scan->valid_bytes), SEEK_SET);
-      }
-      *written = std::move(scan->ids);
-      out.empty_ = scan->valid_bytes == 0;
-    } else if (!to_stdout) {
-      return scan.status();
-    } else {
-      out.empty_ = st.st_size == 0;
+  if (fstat(fd, &st) != 0) return CannotOpen(out.name_);
+  out.regular_ = S_ISREG(st.st_mode);
+  out.terminal_ = isatty(fd) == 1;
+  out.empty_ = !out.regular_ || st.st_size == 0;
+  if (!out.regular_ || stream) return out;
+  if (!to_stdout) {
+    if (journal::LockByte(fd, journal::kLoggerLockByte) ==
+        journal::LockResult::kBusy) {
+      return absl::UnavailableError(absl::StrCat(
+          path, " is being written by another taskfarm logger"));
+    }
+    if (handoff != nullptr && handoff->inode != 0 &&
+        (handoff->device != st.st_dev || handoff->inode != st.st_ino)) {
+      return absl::UnavailableError(absl::StrCat(
+          path, " is not the file the batch started with (replaced?)"));
     }
   }
-  out.terminal_ = isatty(fd) == 1;
+  if (absl::Status s = out.Continue(format, handoff, written); !s.ok()) {
+    return s;
+  }
   return out;
+}
+
+absl::Status Output::Continue(journal::Format format,
+                              const journal::Handoff* handoff,
+                              journal::IdSet* written) {
+  const bool to_stdout = !owned_;
+  uint64_t from = 0;
+  if (handoff != nullptr) {
+    *written = handoff->written;
+    from = handoff->start_offset;
+  }
+  // What was written since the batch began (or everything, without a
+  // handoff). Standard output redirected to a file (`> out.jsonl`) is
+  // continued the same way if it can be read back.
+  absl::StatusOr<journal::ScanResult> scan = journal::Scan(
+      name_, format, fd_,
+      handoff != nullptr ? handoff->id_limit : journal::kMaxScanId, from);
+  if (!scan.ok()) return to_stdout ? absl::OkStatus() : scan.status();
+  if (scan->torn_bytes > 0) {
+    absl::Status s = journal::Truncate(name_, scan->valid_bytes, fd_);
+    if (!s.ok()) return s;
+    // A shared descriptor (standard output) keeps its own offset.
+    lseek(fd_, static_cast<off_t>(scan->valid_bytes), SEEK_SET);
+  }
+  scan->ids.ForEach([written](uint64_t id) { written->Add(id); });
+  empty_ = scan->valid_bytes == 0;
+  return absl::OkStatus();
 }
 
 Output::Output(Output&& other) noexcept
@@ -56,7 +95,8 @@ Output::Output(Output&& other) noexcept
       name_(std::move(other.name_)),
       empty_(other.empty_),
       regular_(other.regular_),
-      terminal_(other.terminal_) {
+      terminal_(other.terminal_),
+      closed_(other.closed_) {
   other.owned_ = false;
 }
 
@@ -69,6 +109,7 @@ absl::Status Output::Write(absl::string_view data) {
     ssize_t n = write(fd_, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EPIPE) closed_ = true;
       return absl::UnavailableError(
           absl::StrCat("cannot write ", name_, ": ", strerror(errno)));
     }

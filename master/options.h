@@ -80,6 +80,10 @@ inline constexpr int kExitTasksFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitCrashLoop = 3;
 inline constexpr int kExitOutputFailed = 4;
+// The reader of the output went away (`| head -1`): 128 + SIGPIPE, what a
+// shell reports for a writer a closed pipe killed. The logger exits with
+// the same code when it sees EPIPE.
+inline constexpr int kExitOutputClosed = 141;
 
 }  // namespace taskfarm::master
 

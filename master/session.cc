@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "master/binaries.h"
+#include "master/stats_file.h"
 #include "proto/run_state.h"
 #include "proto/codec.h"
 
@@ -88,8 +88,14 @@ int Session::Run() {
       stats_.PrintSummary(stderr, restarts, outcome_);
     }
     if (!options_.stats_json.empty()) {
-      std::ofstream out(options_.stats_json, std::ios::trunc);
-      out << stats_.ToJson(restarts, outcome_, exit_code_);
+      absl::Status s = WriteStatsFile(options_.stats_json,
+                                      stats_.ToJson(restarts, outcome_, exit_code_));
+      if (!s.ok()) {
+        std::fprintf(stderr, "taskfarm: %s\n", std::string(s.message()).c_str());
+        if (exit_code_ == kExitOk || exit_code_ == kExitTasksFailed) {
+          exit_code_ = kExitOutputFailed;
+        }
+      }
     }
   }
   return exit_code_;
@@ -105,6 +111,7 @@ std::vector<std::string> Session::LoggerArgv(bool first) const {
   if (options_.keep_order) argv.push_back("--keep_order");
   if (options_.progress) argv.push_back("--progress");
   if (!options_.joblog.empty()) argv.push_back(absl::StrCat("--joblog=", options_.joblog));
+  for (std::string& flag : io_.LoggerFlags()) argv.push_back(std::move(flag));
   return argv;
 }
 
@@ -435,6 +442,13 @@ void Session::OnDeaths(base::Instant now) {
       if (!d.status.signaled && d.status.code == 74) {
         supervisor_->GiveUp();
         Fail(kExitOutputFailed, "the output cannot be written");
+        continue;
+      }
+      if (!d.status.signaled && d.status.code == kExitOutputClosed) {
+        // Nobody reads the records any more (`| head -1`): stop, quietly.
+        supervisor_->GiveUp();
+        Fail(kExitOutputClosed, "the reader of the output went away",
+             /*at_once=*/true);
         continue;
       }
       std::fprintf(stderr, "taskfarm: logger %d died (%s); restarting it\n",

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "journal/encoding.h"
 
 namespace taskfarm::master {
 namespace {
@@ -12,19 +13,11 @@ double Seconds(base::Duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+// A JSON string value, by the rule of the output's jsonl records
+// (journal/encoding.h).
 std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      absl::StrAppendFormat(&out, "\\u%04x", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  out.push_back('"');
+  std::string out;
+  journal::AppendJsonText(s, &out);
   return out;
 }
 

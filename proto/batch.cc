@@ -215,8 +215,10 @@ absl::Status TaskBatchReader::Get(size_t i, TaskView* out) const {
   return absl::OkStatus();
 }
 
-absl::Status RecordReader::Get(size_t i, RecordView* out) const {
-  internal::Cursor c(element(i));
+namespace {
+
+// Reads one record at `c`.
+absl::Status ReadRecord(internal::Cursor& c, RecordView* out) {
   uint32_t fields;
   if (!c.ArrayHeader(&fields) || fields != 8) {
     return Malformed("a record does not have 8 fields");
@@ -230,6 +232,44 @@ absl::Status RecordReader::Get(size_t i, RecordView* out) const {
   }
   out->status = static_cast<TaskStatus>(status);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RecordReader::Get(size_t i, RecordView* out) const {
+  internal::Cursor c(element(i));
+  return ReadRecord(c, out);
+}
+
+absl::Status RecordStream::Open(absl::string_view frame) {
+  rest_ = absl::string_view();
+  left_ = 0;
+  if (frame.size() > kMaxBodyBytes) {
+    return Malformed(
+        absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
+  }
+  internal::Cursor c(frame);
+  uint32_t n;
+  if (!c.ArrayHeader(&n)) return Malformed("not a batch");
+  if (n > kMaxBatchSize) return Malformed("batch too large");
+  if (n > c.remaining()) return Malformed("truncated");
+  if (n == 0 && c.remaining() != 0) {
+    return Malformed(absl::StrCat(c.remaining(), " bytes after the message"));
+  }
+  rest_ = frame.substr(static_cast<size_t>(c.position() - frame.data()));
+  left_ = n;
+  return absl::OkStatus();
+}
+
+absl::Status RecordStream::Next(RecordView* out) {
+  internal::Cursor c(rest_);
+  absl::Status s = ReadRecord(c, out);
+  rest_.remove_prefix(static_cast<size_t>(c.position() - rest_.data()));
+  if (s.ok() && --left_ == 0 && !rest_.empty()) {
+    s = Malformed(absl::StrCat(rest_.size(), " bytes after the message"));
+  }
+  if (!s.ok()) left_ = 0;
+  return s;
 }
 
 }  // namespace taskfarm::proto

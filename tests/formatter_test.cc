@@ -11,8 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "journal/encoding.h"
 #include "journal/format.h"
 #include "journal/scan.h"
 #include "master/input/tokenizer.h"
@@ -44,9 +47,9 @@ proto::RecordView Record(uint64_t id, absl::string_view kind,
 }
 
 std::string Format1(Format format, const proto::RecordView& r) {
-  std::string out;
+  OutBuffer out;
   MakeFormatter(format)->Append(r, &out);
-  return out;
+  return std::string(out.view());
 }
 
 // Results that are hard to write down: quotes, backslashes, separators,
@@ -69,6 +72,23 @@ const std::vector<std::string>& NastyResults() {
       "{\"id\":5,",
   };
   return *results;
+}
+
+// Every byte value, alone and between text, and all of them in one
+// string, come back exactly (issue 10.18: raw bytes were written as the
+// Latin-1 characters of the same values, so 0xff and "ÿ" looked the same).
+std::vector<std::string> EveryByte() {
+  std::vector<std::string> strings;
+  std::string all;
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    strings.push_back(std::string(1, c));
+    strings.push_back(absl::StrCat("a", std::string(1, c), "z"));
+    all.push_back(c);
+  }
+  strings.push_back(all);
+  strings.push_back("\xc3\xbf");  // U+00FF as UTF-8: not the byte 0xff
+  return strings;
 }
 
 // --- text -------------------------------------------------------------------
@@ -112,11 +132,48 @@ TEST(TextFormatter, WritesOneLineForPeople) {
   }
 }
 
+// The bytes of a text record's escaped string (journal/encoding.h).
+std::string FromText(absl::string_view text) {
+  std::string bytes;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      bytes.push_back(text[i]);
+      continue;
+    }
+    const char e = i + 1 < text.size() ? text[++i] : '?';
+    if (e == '\\') bytes.push_back('\\');
+    else if (e == 'n') bytes.push_back('\n');
+    else if (e == 't') bytes.push_back('\t');
+    else if (e == 'x' && i + 2 < text.size()) {
+      bytes.push_back(static_cast<char>(
+          std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      ADD_FAILURE() << "bad escape in " << testing::PrintToString(text);
+    }
+  }
+  return bytes;
+}
+
+TEST(TextFormatter, EveryByteValueRoundTripsOnOneLine) {
+  for (const std::string& s : EveryByte()) {
+    SCOPED_TRACE(testing::PrintToString(s));
+    const std::string line =
+        Format1(Format::kText, Record(1, "t", {}, TaskStatus::kOk, s, 7, 1, 0));
+    EXPECT_TRUE(journal::IsUtf8(line));
+    EXPECT_EQ(line.find('\n'), line.size() - 1) << "not one line";
+    absl::string_view text = line;
+    ASSERT_TRUE(absl::ConsumePrefix(&text, "[worker 7] #1 t() = "));
+    ASSERT_TRUE(absl::ConsumeSuffix(&text, "  (0 \xc2\xb5s)\n"));
+    EXPECT_EQ(FromText(text), s);
+  }
+}
+
 TEST(TextFormatter, HasNoHeader) {
-  std::string out;
+  OutBuffer out;
   MakeFormatter(Format::kText)->AppendHeader(&out);
   MakeFormatter(Format::kJsonl)->AppendHeader(&out);
-  EXPECT_EQ(out, "");
+  EXPECT_EQ(out.view(), "");
 }
 
 // --- jsonl ------------------------------------------------------------------
@@ -174,6 +231,17 @@ TEST(JsonlFormatter, NumbersJsonCannotHoldBecomeNull) {
   EXPECT_EQ(j["args"], nlohmann::json::parse("[null,null,null,1e300,-0.0]"));
 }
 
+// The bytes a jsonl string value stands for (journal/encoding.h): a JSON
+// string, or {"base64":"..."} for bytes that are not UTF-8.
+std::string FromJson(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  std::string bytes;
+  EXPECT_TRUE(v.is_object() && v.size() == 1 && v["base64"].is_string() &&
+              absl::Base64Unescape(v["base64"].get<std::string>(), &bytes))
+      << v.dump();
+  return bytes;
+}
+
 TEST(JsonlFormatter, StringsRoundTripThroughAJsonParser) {
   for (const std::string& s : NastyResults()) {
     SCOPED_TRACE(testing::PrintToString(s));
@@ -182,37 +250,51 @@ TEST(JsonlFormatter, StringsRoundTripThroughAJsonParser) {
                 Record(3, s, {absl::string_view(s)}, TaskStatus::kError, s));
     nlohmann::json j = ParseLine(line);
     ASSERT_FALSE(j.is_discarded()) << line;
-    // Bytes that are not UTF-8 come back as the Latin-1 characters of the
-    // same values; everything else exactly.
-    const std::string expected = s == "\xff\xfe" ? "\xc3\xbf\xc3\xbe" : s;
-    EXPECT_EQ(j["task"], expected);
-    EXPECT_EQ(j["args"][0], expected);
-    EXPECT_EQ(j["result"], expected);
+    EXPECT_EQ(FromJson(j["task"]), s);
+    EXPECT_EQ(FromJson(j["args"][0]), s);
+    EXPECT_EQ(FromJson(j["result"]), s);
   }
 }
 
-TEST(JsonlFormatter, BytesThatAreNotUtf8BecomeLatin1Characters) {
+TEST(JsonlFormatter, EveryByteValueRoundTrips) {
+  for (const std::string& s : EveryByte()) {
+    SCOPED_TRACE(testing::PrintToString(s));
+    nlohmann::json j = ParseLine(Format1(
+        Format::kJsonl, Record(1, "t", {absl::string_view(s)}, TaskStatus::kOk, s)));
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_EQ(FromJson(j["result"]), s);
+    EXPECT_EQ(FromJson(j["args"][0]), s);
+  }
+}
+
+TEST(JsonlFormatter, ARawByteAndTheCharacterOfItsValueDiffer) {
+  nlohmann::json raw = ParseLine(
+      Format1(Format::kJsonl, Record(1, "t", {}, TaskStatus::kOk, "\xff")));
+  nlohmann::json text = ParseLine(
+      Format1(Format::kJsonl, Record(1, "t", {}, TaskStatus::kOk, "\xc3\xbf")));
+  EXPECT_EQ(raw["result"], nlohmann::json::parse(R"({"base64":"/w=="})"));
+  EXPECT_EQ(text["result"], "\xc3\xbf");
+}
+
+TEST(JsonlFormatter, BytesThatAreNotUtf8AreWrittenInBase64) {
   struct Case {
     const char* what;
     std::string bytes;
-    std::string parsed;  // what a JSON parser reads back, as UTF-8
+    bool utf8;
   };
   const Case cases[] = {
-      {"lone continuation byte", "\x80", "\xc2\x80"},
-      {"truncated 2-byte sequence", "a\xc3", "a\xc3\x83"},
-      {"truncated 3-byte sequence", "\xe2\x82", "\xc3\xa2\xc2\x82"},
-      {"overlong 2-byte /", "\xc0\xaf", "\xc3\x80\xc2\xaf"},
-      {"overlong 3-byte /", "\xe0\x80\xaf", "\xc3\xa0\xc2\x80\xc2\xaf"},
-      {"overlong 4-byte /", "\xf0\x80\x80\xaf",
-       "\xc3\xb0\xc2\x80\xc2\x80\xc2\xaf"},
-      {"UTF-16 surrogate U+D800", "\xed\xa0\x80", "\xc3\xad\xc2\xa0\xc2\x80"},
-      {"above U+10FFFF", "\xf4\x90\x80\x80",
-       "\xc3\xb4\xc2\x90\xc2\x80\xc2\x80"},
-      {"5-byte lead", "\xf8\x88\x80\x80\x80",
-       "\xc3\xb8\xc2\x88\xc2\x80\xc2\x80\xc2\x80"},
-      {"largest code point", "\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"},
-      {"last before surrogates", "\xed\x9f\xbf", "\xed\x9f\xbf"},
-      {"first after surrogates", "\xee\x80\x80", "\xee\x80\x80"},
+      {"lone continuation byte", "\x80", false},
+      {"truncated 2-byte sequence", "a\xc3", false},
+      {"truncated 3-byte sequence", "\xe2\x82", false},
+      {"overlong 2-byte /", "\xc0\xaf", false},
+      {"overlong 3-byte /", "\xe0\x80\xaf", false},
+      {"overlong 4-byte /", "\xf0\x80\x80\xaf", false},
+      {"UTF-16 surrogate U+D800", "\xed\xa0\x80", false},
+      {"above U+10FFFF", "\xf4\x90\x80\x80", false},
+      {"5-byte lead", "\xf8\x88\x80\x80\x80", false},
+      {"largest code point", "\xf4\x8f\xbf\xbf", true},
+      {"last before surrogates", "\xed\x9f\xbf", true},
+      {"first after surrogates", "\xee\x80\x80", true},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
@@ -223,7 +305,8 @@ TEST(JsonlFormatter, BytesThatAreNotUtf8BecomeLatin1Characters) {
       ADD_FAILURE() << "not JSON: " << testing::PrintToString(line);
       continue;
     }
-    EXPECT_EQ(j["result"], c.parsed);
+    EXPECT_EQ(j["result"].is_string(), c.utf8);
+    EXPECT_EQ(FromJson(j["result"]), c.bytes);
   }
 }
 
@@ -281,10 +364,46 @@ std::vector<std::vector<std::string>> ReadCsv(absl::string_view text) {
   return rows;
 }
 
+// The bytes a csv field stands for (journal/encoding.h): the field, or
+// after "base64:" the bytes it encodes.
+std::string FromCsv(const std::string& field) {
+  absl::string_view rest = field;
+  if (!absl::ConsumePrefix(&rest, "base64:")) return field;
+  std::string bytes;
+  EXPECT_TRUE(absl::Base64Unescape(rest, &bytes)) << field;
+  return bytes;
+}
+
+TEST(CsvFormatter, EveryByteValueRoundTrips) {
+  OutBuffer out;
+  auto formatter = MakeFormatter(Format::kCsv);
+  const std::vector<std::string> strings = EveryByte();
+  for (const std::string& s : strings) {
+    formatter->Append(Record(1, "t", {}, TaskStatus::kOk, s), &out);
+  }
+  EXPECT_TRUE(journal::IsUtf8(out.view())) << "a csv output is UTF-8 text";
+  std::vector<std::vector<std::string>> rows = ReadCsv(out.view());
+  ASSERT_EQ(rows.size(), strings.size());
+  for (size_t i = 0; i < strings.size(); ++i) {
+    SCOPED_TRACE(testing::PrintToString(strings[i]));
+    ASSERT_EQ(rows[i].size(), 8u);
+    EXPECT_EQ(FromCsv(rows[i][4]), strings[i]);
+  }
+}
+
+TEST(CsvFormatter, TextThatLooksLikeTheBase64MarkerIsEncodedToo) {
+  const std::string line = Format1(
+      Format::kCsv, Record(1, "t", {}, TaskStatus::kOk, "base64:/w=="));
+  std::vector<std::vector<std::string>> rows = ReadCsv(line);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0][4], "base64:/w==");
+  EXPECT_EQ(FromCsv(rows[0][4]), "base64:/w==");
+}
+
 TEST(CsvFormatter, StartsWithItsHeaderRow) {
-  std::string out;
+  OutBuffer out;
   MakeFormatter(Format::kCsv)->AppendHeader(&out);
-  EXPECT_EQ(out, "id,task,args,status,result,worker,attempts,elapsed_us\n");
+  EXPECT_EQ(out.view(), "id,task,args,status,result,worker,attempts,elapsed_us\n");
 }
 
 TEST(CsvFormatter, WritesPlainFieldsBare) {
@@ -299,7 +418,7 @@ TEST(CsvFormatter, WritesPlainFieldsBare) {
 }
 
 TEST(CsvFormatter, FieldsRoundTripThroughAnRfc4180Reader) {
-  std::string out;
+  OutBuffer out;
   auto formatter = MakeFormatter(Format::kCsv);
   formatter->AppendHeader(&out);
   uint64_t id = 0;
@@ -307,7 +426,7 @@ TEST(CsvFormatter, FieldsRoundTripThroughAnRfc4180Reader) {
     formatter->Append(
         Record(id++, s, {absl::string_view(s)}, TaskStatus::kError, s), &out);
   }
-  std::vector<std::vector<std::string>> rows = ReadCsv(out);
+  std::vector<std::vector<std::string>> rows = ReadCsv(out.view());
   ASSERT_EQ(rows.size(), NastyResults().size() + 1);
   EXPECT_EQ(rows[0],
             (std::vector<std::string>{"id", "task", "args", "status", "result",
@@ -316,13 +435,14 @@ TEST(CsvFormatter, FieldsRoundTripThroughAnRfc4180Reader) {
     const std::string& s = NastyResults()[i];
     SCOPED_TRACE(testing::PrintToString(s));
     ASSERT_EQ(rows[i + 1].size(), 8u);
-    EXPECT_EQ(rows[i + 1],
-              (std::vector<std::string>{absl::StrCat(i), s, rows[i + 1][2],
-                                        "error", s, "4711", "1", "3"}));
+    std::vector<std::string> row = rows[i + 1];
+    for (std::string& field : row) field = FromCsv(field);
+    EXPECT_EQ(row, (std::vector<std::string>{absl::StrCat(i), s, row[2],
+                                             "error", s, "4711", "1", "3"}));
     // The args column is written in the task language: it reads back as
     // the one word it was.
     master::Tokenizer tokenizer;
-    ASSERT_TRUE(tokenizer.Tokenize(rows[i + 1][2]).ok()) << rows[i + 1][2];
+    ASSERT_TRUE(tokenizer.Tokenize(row[2]).ok()) << row[2];
     std::vector<std::string> words;
     for (const master::Word& w : tokenizer.words()) {
       words.emplace_back(w.text);
@@ -338,7 +458,7 @@ TEST(Formatter, OutputScansBackAsTheSameIds) {
   const uint64_t ids[] = {0, 1, 2, 63, 64, 1000, 999999};
   for (Format format : {Format::kText, Format::kJsonl, Format::kCsv}) {
     SCOPED_TRACE(journal::FormatName(format));
-    std::string out;
+    OutBuffer out;
     auto formatter = MakeFormatter(format);
     formatter->AppendHeader(&out);
     size_t n = 0;
@@ -350,7 +470,7 @@ TEST(Formatter, OutputScansBackAsTheSameIds) {
           &out);
     }
     std::string path = testutil::TempPath("out");
-    testutil::WriteFile(path, out);
+    testutil::WriteFile(path, out.view());
     absl::StatusOr<journal::ScanResult> scan = journal::Scan(path, format);
     ASSERT_TRUE(scan.ok()) << scan.status();
     EXPECT_EQ(scan->records, std::size(ids));
@@ -370,10 +490,11 @@ TEST(Formatter, AppendsToWhatIsInTheBuffer) {
         Record(1, "fib", {int64_t{1}}, TaskStatus::kOk, "1");
     const proto::RecordView b =
         Record(2, "fib", {int64_t{2}}, TaskStatus::kOk, "1");
-    std::string both = "prefix";
+    OutBuffer both;
+    both.Append("prefix");
     MakeFormatter(format)->Append(a, &both);
     MakeFormatter(format)->Append(b, &both);
-    EXPECT_EQ(both,
+    EXPECT_EQ(both.view(),
               absl::StrCat("prefix", Format1(format, a), Format1(format, b)));
   }
 }

@@ -1,0 +1,227 @@
+// End-to-end tests of the logger process alone: the real //logger binary,
+// driven by a fake master on the real log socket (a ROUTER on ipc, as the
+// master binds it), so a test can send what no correct master sends: ids
+// outside the batch, a handoff, a reader that goes away.
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "journal/handoff.h"
+#include "proto/batch.h"
+#include "proto/codec.h"
+#include "proto/transport.h"
+#include "tests/testutil/farm.h"
+#include "tests/testutil/wait.h"
+#include "zmq.hpp"
+
+namespace taskfarm {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr uint64_t kHuge = (uint64_t{1} << 63) + 5;
+
+// A master as far as the logger can tell: binds the log endpoint, starts
+// the logger, and speaks the log protocol.
+class FakeMaster {
+ public:
+  explicit FakeMaster(std::vector<std::string> flags)
+      : dir_(testing::ShortTempDir()),
+        socket_(context_, zmq::socket_type::router) {
+    socket_.socket().set(zmq::sockopt::rcvtimeo, 50);
+    const std::string endpoint = absl::StrCat("ipc://", dir_, "/log");
+    EXPECT_TRUE(socket_.Bind(endpoint).ok());
+    std::vector<std::string> argv = {testing::Runfile("logger/logger"),
+                                     "--connect=" + endpoint, "--format=jsonl"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    logger_.emplace(argv, dir_);
+  }
+
+  testing::Process& logger() { return *logger_; }
+  const std::string& dir() const { return dir_; }
+
+  // Waits for the next message of the logger; nullopt if it exited first.
+  std::optional<proto::Message> Next() {
+    const auto end = std::chrono::steady_clock::now() + testutil::kWaitDeadline;
+    while (std::chrono::steady_clock::now() < end) {
+      absl::StatusOr<std::optional<proto::Parts>> in = socket_.Recv(2);
+      if (in.ok() && in->has_value() && (*in)->size() == 2) {
+        identity_ = std::string(proto::View((**in)[0]));
+        absl::StatusOr<proto::Message> m =
+            proto::Codec::Decode(proto::View((**in)[1]));
+        if (m.ok()) return *m;
+      }
+      if (logger_->Wait(milliseconds(0))) return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  bool WaitHello() {
+    std::optional<proto::Message> m = Next();
+    return m && std::holds_alternative<proto::LoggerHello>(*m);
+  }
+
+  void SendLog(uint64_t seq, absl::string_view frame) {
+    ASSERT_TRUE(socket_
+                    .Send({identity_, proto::Codec::Encode(proto::Log{seq}),
+                           frame})
+                    .ok());
+  }
+
+  // Waits until the logger acknowledges `seq`.
+  bool WaitAck(uint64_t seq) {
+    for (;;) {
+      std::optional<proto::Message> m = Next();
+      if (!m) return false;
+      if (const auto* ack = std::get_if<proto::Ack>(&*m); ack && ack->seq >= seq) {
+        return true;
+      }
+    }
+  }
+
+  // Tells the logger the batch is over; returns its exit code.
+  std::optional<int> Shutdown() {
+    EXPECT_TRUE(
+        socket_.Send({identity_, proto::Codec::Encode(proto::Shutdown{"done"})})
+            .ok());
+    return logger_->Wait(testutil::kWaitDeadline);
+  }
+
+ private:
+  std::string dir_;
+  zmq::context_t context_{1};
+  proto::Transport socket_;
+  std::string identity_;
+  std::optional<testing::Process> logger_;
+};
+
+// A records frame of fib records with these ids.
+std::string Frame(const std::vector<uint64_t>& ids) {
+  proto::RecordWriter writer;
+  for (uint64_t id : ids) {
+    writer.Add(id, "fib", {proto::Value(uint64_t{7})}, proto::TaskStatus::kOk,
+               "13", 4711, 1, 2);
+  }
+  return std::string(writer.Finish());
+}
+
+std::vector<uint64_t> Ids(const std::string& path) {
+  std::vector<uint64_t> ids;
+  for (const nlohmann::json& j : testing::ReadJsonl(path)) {
+    ids.push_back(j["id"].get<uint64_t>());
+  }
+  return ids;
+}
+
+// Issue 10.13: a record id near 2^63 made the logger allocate id / 64
+// words: bad_alloc on every resend, then a crash loop.
+TEST(LoggerProcess, AnIdOutsideTheBatchIsABadRecordNotACrash) {
+  const std::string out = testing::TempDir("huge") + "/out.jsonl";
+  journal::Handoff handoff;
+  handoff.id_limit = 10;
+  const std::string handoff_path = testing::TempDir("huge") + "/handoff";
+  ASSERT_TRUE(journal::WriteHandoff(handoff_path, handoff).ok());
+  FakeMaster master({"--output=" + out, "--handoff=" + handoff_path});
+  ASSERT_TRUE(master.WaitHello());
+  master.SendLog(1, Frame({0, kHuge, 1}));
+  ASSERT_TRUE(master.WaitAck(1));
+  master.SendLog(2, Frame({0, kHuge, 1, 10}));  // resent, as after a restart
+  ASSERT_TRUE(master.WaitAck(2));
+  EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
+  EXPECT_EQ(Ids(out), (std::vector<uint64_t>{0, 1}));
+  EXPECT_TRUE(absl::StrContains(master.logger().err(),
+                                "records with an id outside the batch"))
+      << master.logger().err();
+}
+
+TEST(LoggerProcess, WithoutAHandoffHugeIdsCostNoMemory) {
+  const std::string out = testing::TempDir("nohandoff") + "/out.jsonl";
+  FakeMaster master({"--output=" + out});
+  ASSERT_TRUE(master.WaitHello());
+  // 2^39 is a possible id of a very large batch; 2^63 is not.
+  master.SendLog(1, Frame({5, uint64_t{1} << 39, kHuge}));
+  ASSERT_TRUE(master.WaitAck(1));
+  master.SendLog(2, Frame({5, uint64_t{1} << 39, kHuge}));
+  ASSERT_TRUE(master.WaitAck(2));
+  EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
+  EXPECT_EQ(Ids(out), (std::vector<uint64_t>{5, uint64_t{1} << 39}));
+}
+
+// Issue 10.21: the logger reads what the master found (the handoff), and
+// scans only what this batch's earlier loggers wrote after it.
+TEST(LoggerProcess, ReadsOnlyWhatTheBatchWroteAfterTheHandoff) {
+  const std::string dir = testing::TempDir("handoff");
+  const std::string out = dir + "/out.jsonl";
+  // Before the offset: bytes a scan would refuse. The logger must not read
+  // them: the master already did.
+  const std::string before = "what the master scanned, not a record\n";
+  const std::string earlier_logger =
+      "{\"id\":5,\"task\":\"fib\",\"args\":[7],\"status\":\"ok\"}\n";
+  testing::WriteFile(out, before + earlier_logger + "{\"id\":6,\"ta");
+  journal::Handoff handoff;
+  handoff.id_limit = 10;
+  handoff.start_offset = before.size();
+  handoff.written.Add(3);
+  struct stat st;
+  ASSERT_EQ(stat(out.c_str(), &st), 0);
+  handoff.device = st.st_dev;
+  handoff.inode = st.st_ino;
+  ASSERT_TRUE(journal::WriteHandoff(dir + "/handoff", handoff).ok());
+
+  FakeMaster master({"--output=" + out, "--handoff=" + dir + "/handoff"});
+  ASSERT_TRUE(master.WaitHello());
+  master.SendLog(1, Frame({3, 5, 6, 7}));
+  ASSERT_TRUE(master.WaitAck(1));
+  EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
+  const std::string text = testing::ReadFile(out);
+  ASSERT_TRUE(absl::StartsWith(text, before + earlier_logger)) << text;
+  std::vector<std::string> lines =
+      testing::Lines(text.substr(before.size() + earlier_logger.size()));
+  ASSERT_EQ(lines.size(), 2u) << "the torn line is cut, 3 and 5 are dropped";
+  EXPECT_TRUE(absl::StartsWith(lines[0], "{\"id\":6,")) << lines[0];
+  EXPECT_TRUE(absl::StartsWith(lines[1], "{\"id\":7,")) << lines[1];
+}
+
+TEST(LoggerProcess, RefusesAFileThatIsNotTheOneTheBatchStartedWith) {
+  const std::string dir = testing::TempDir("replaced");
+  journal::Handoff handoff;
+  handoff.id_limit = 10;
+  handoff.device = 1;
+  handoff.inode = 1;  // no file here has these
+  ASSERT_TRUE(journal::WriteHandoff(dir + "/handoff", handoff).ok());
+  FakeMaster master({"--output=" + dir + "/out.jsonl", "--handoff=" + dir + "/handoff"});
+  EXPECT_EQ(master.logger().Wait(testutil::kWaitDeadline), 74);
+  EXPECT_TRUE(absl::StrContains(master.logger().err(), "not the file the batch started with"))
+      << master.logger().err();
+}
+
+// Issue 10.24: a reader that goes away (`| head -1`) ends the logger
+// quietly, with the exit code the master recognizes.
+TEST(LoggerProcess, AReaderThatGoesAwayEndsItQuietly) {
+  const std::string fifo = testing::TempDir("pipe") + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(reader, 0);
+  FakeMaster master({"--output=" + fifo});
+  ASSERT_TRUE(master.WaitHello());
+  master.SendLog(1, Frame({0}));
+  ASSERT_TRUE(master.WaitAck(1));
+  char line[256];
+  ASSERT_GT(read(reader, line, sizeof(line)), 0);
+  close(reader);  // head -1 has its line
+  master.SendLog(2, Frame({1}));
+  EXPECT_EQ(master.logger().Wait(testutil::kWaitDeadline), 141);
+  EXPECT_EQ(master.logger().err(), "");
+}
+
+}  // namespace
+}  // namespace taskfarm
