@@ -1,6 +1,7 @@
 #include "tests/testutil/gate.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,6 +32,23 @@ void Gate::Open() const {
     return;
   }
   close(fd);
+}
+
+Barrier::Barrier(const std::string& dir, int n) : n_(n) {
+  static std::atomic<int> counter{0};
+  dir_ = dir + "/barrier." + std::to_string(counter++);
+  if (mkdir(dir_.c_str(), 0755) != 0) {
+    ADD_FAILURE() << "cannot make " << dir_ << ": " << strerror(errno);
+  }
+  if (dir_.find('\'') != std::string::npos) {
+    ADD_FAILURE() << "a barrier path cannot hold a single quote: " << dir_;
+  }
+}
+
+std::string Barrier::Task() const {
+  // exec runs sh as a child of the worker: $PPID names the worker.
+  return "exec sh -c ': > \"$0/$PPID\"; until [ $(ls \"$0\" | wc -l) -ge " +
+         std::to_string(n_) + " ]; do sleep 0.01; done' '" + dir_ + "'";
 }
 
 }  // namespace taskfarm::testing

@@ -1,5 +1,8 @@
 // File: tests/testutil/gate.h
 //
+// Tasks that end on an event rather than after a time, for end-to-end tests
+// that must not depend on the machine's speed.
+//
 // A Gate is a task that cannot finish before the test says so: an `exec`
 // task that waits for a file to exist. A batch that holds a gate cannot end
 // on its own, so a test can act on it (kill a worker, cut a link, wait for a
@@ -15,6 +18,12 @@
 //   WriteFile(dir + "/tasks.txt", "fib 1..1000\n" + gate.Task() + "\n");
 //   ... start the master, kill things ...
 //   gate.Open();
+//
+// A Barrier is a task that ends once tasks of it have run in `n` different
+// workers, so a batch that starts with barrier tasks cannot end unless `n`
+// workers got work: a fact the dispatcher must make true, not the clock.
+// Each worker may hold a few barrier tasks (its window) without deadlock as
+// long as there are enough of them for `n` workers to run one each.
 //
 // Thread-compatible.
 
@@ -41,6 +50,20 @@ class Gate {
 
  private:
   std::string path_;
+};
+
+class Barrier {
+ public:
+  // A barrier for `n` workers, keeping its state in the new directory
+  // `dir`/barrier.N.
+  Barrier(const std::string& dir, int n);
+
+  // The task line (fits in --tasks=...); its result is "" with status ok.
+  std::string Task() const;
+
+ private:
+  std::string dir_;
+  int n_;
 };
 
 }  // namespace taskfarm::testing
