@@ -97,15 +97,32 @@ TEST(Lifecycle, SigtermStopsInOrderAndLeavesNothingBehind) {
 TEST(Lifecycle, SecondSignalStopsAtOnce) {
   std::string dir = TempDir("twice");
   // Tasks far longer than the test's patience, and a grace longer still.
-  Process master(MasterArgv({"--workers=2", "--grace=300s",
-                             "--tasks=sleep 600000; sleep 600000"}),
+  // Each task first marks that it runs (a file named after its worker), so
+  // the signals come while both workers are busy, not while they start.
+  // Four of them: a new worker holds two batches of one task until it has
+  // measured one, so the first worker to say hello takes two.
+  const std::string running = dir + "/running";
+  std::filesystem::create_directories(running);
+  const std::string task = "exec sh -c ': > \"$0/$PPID\"; exec sleep 600' '" + running + "'";
+  Process master(MasterArgv({"--workers=2", "--grace=300s", "--tasks=" + task + "; " + task + "; " + task + "; " + task}),
                  dir);
-  ASSERT_TRUE(WaitFor([&] { return Workers(master.pid()).size() == 2; }, seconds(30)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return std::distance(std::filesystem::directory_iterator(running),
+                             std::filesystem::directory_iterator{}) == 2;
+      },
+      seconds(30)))
+      << master.err();
   master.Signal(SIGTERM);
   ASSERT_TRUE(WaitFor([&] { return master.err().find("signal again") != std::string::npos; },
                       seconds(30)));
   master.Signal(SIGTERM);
-  EXPECT_EQ(master.Wait(seconds(60)), 128 + SIGTERM);
+  std::string children;
+  for (pid_t c : ChildrenOf(master.pid())) {
+    children += " " + std::to_string(c) + ":" + CommandName(c) + (Alive(c) ? "" : "(zombie)");
+  }
+  EXPECT_EQ(master.Wait(seconds(60)), 128 + SIGTERM)
+      << master.err() << "children after the second signal:" << children;
 }
 
 TEST(Lifecycle, ChildrenDieWithTheMaster) {
