@@ -29,6 +29,9 @@ namespace {
 using std::chrono::seconds;
 
 constexpr int kHosts = 3;
+constexpr int kProcs = 2 * kHosts;  // worker processes
+// Barrier tasks and the gate, besides the sleep tasks.
+constexpr int kExtra = Barrier::kTasksPerWorker * kProcs + 1;
 constexpr char kMasterAddr[] = "10.77.0.1";
 
 class Cluster : public ::testing::Test {
@@ -82,12 +85,15 @@ class Cluster : public ::testing::Test {
     ASSERT_EQ(p.Wait(seconds(30)), 0) << p.err();
   }
 
-  // The master on tf-m with `tasks` sleep tasks of 100 ms and a gate (the
-  // batch cannot end before the test opens it), and one `worker --procs=2`
-  // on each worker host.
+  // The master on tf-m with barrier tasks (the batch cannot end before
+  // every worker process joined and ran one: none joins after the master
+  // left), `tasks` sleep tasks of 100 ms and a gate (the batch cannot end
+  // before the test opens it), and one `worker --procs=2` on each worker
+  // host. The batch holds kExtra tasks more than `tasks`.
   void StartBatch(int tasks) {
     gate_ = std::make_unique<Gate>(dir_);
-    std::string list;
+    Barrier barrier(dir_, kProcs);
+    std::string list = barrier.Tasks();
     for (int i = 0; i < tasks; ++i) list += "sleep 100;";
     list += gate_->Task();
     const std::string listen = std::string("tcp://") + kMasterAddr + ":5555";
@@ -182,7 +188,7 @@ TEST_F(Cluster, CutHostLosesNothingAndItsTasksRunElsewhere) {
   CutAndWaitUntilLost("w2");
   gate_->Open();
   ASSERT_EQ(master_->Wait(seconds(90)), 0) << master_->err();
-  std::map<uint64_t, nlohmann::json> records = CheckExact(301);
+  std::map<uint64_t, nlohmann::json> records = CheckExact(300 + kExtra);
 
   // Both of w2's workers were declared lost, and the tasks they held went
   // back to the queue and ran on the other hosts.
@@ -214,7 +220,7 @@ TEST_F(Cluster, HealedHostRejoinsAndWorksAgain) {
   RecordProperty("seconds_from_heal_to_rejoin", std::to_string(rejoin));
   gate_->Open();
   ASSERT_EQ(master_->Wait(seconds(120)), 0) << master_->err();
-  CheckExact(601);
+  CheckExact(600 + kExtra);
   // w1's two processes came back under new worker ids (new entries in the
   // stats, same pids) and ran tasks after the heal.
   const std::string healed = Host("w1");

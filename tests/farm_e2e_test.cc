@@ -26,15 +26,12 @@ TEST(Farm, RunsFibOnOneTwoFourWorkers) {
 
 TEST(Farm, ThreeWorkersShareTheIssueExample) {
   // The command of the issue, 5001 records from 3 different workers, after
-  // six barrier tasks that end only once three workers run them: the batch
-  // cannot end unless all three got work, however fast one of them is. (A
-  // new worker holds at most --window=2 batches of one task until it has
-  // measured one, so six are enough.)
-  constexpr int kBarriers = 6;
+  // barrier tasks that end only once three workers run them: the batch
+  // cannot end unless all three got work, however fast one of them is.
+  constexpr int kBarriers = Barrier::kTasksPerWorker * 3;
   Barrier barrier(TempDir("ex"), 3);
-  std::string tasks;
-  for (int i = 0; i < kBarriers; ++i) tasks += barrier.Task() + "; ";
-  MasterRun run = RunMaster({"--workers=3", "--format=jsonl", "--tasks=" + tasks + "fib 0..5000"});
+  MasterRun run = RunMaster(
+      {"--workers=3", "--format=jsonl", "--tasks=" + barrier.Tasks() + "fib 0..5000"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string path = TempDir("ex") + "/out.jsonl";
   WriteFile(path, run.out);

@@ -39,11 +39,16 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 TEST(Remote, ListedWorkerHostRunsTheBatch) {
   const std::string dir = TempDir("listed");
   Keygen(dir + "/keys");
+  // Barrier tasks first: the batch cannot end before both worker processes
+  // joined and ran one (a process that joined after the master left would
+  // wait out --master-timeout instead of being told to shut down).
+  Barrier barrier(dir, 2);
+  constexpr int kBarriers = Barrier::kTasksPerWorker * 2;
   Process master(MasterArgv({"--workers=0", "--listen=tcp://127.0.0.1:0",
                              "--keys=" + dir + "/keys", "--format=jsonl",
                              "--output=" + dir + "/out.jsonl",
                              "--stats-json=" + dir + "/stats.json",
-                             "--tasks=fib 0..1999"}),
+                             "--tasks=" + barrier.Tasks() + "fib 0..1999"}),
                  dir);
   const std::string endpoint = JoinEndpoint(master, seconds(20));
   ASSERT_NE(endpoint, "") << master.err();
@@ -53,12 +58,20 @@ TEST(Remote, ListedWorkerHostRunsTheBatch) {
                              "--procs=2"}),
                  dir);
   ASSERT_EQ(master.Wait(seconds(60)), 0) << master.err();
-  EXPECT_EQ(CheckFibOutput(ReadJsonl(dir + "/out.jsonl"), 2000), "");
+  std::vector<nlohmann::json> fib;
+  std::set<int64_t> pids;
+  for (nlohmann::json& r : ReadJsonl(dir + "/out.jsonl")) {
+    pids.insert(r.at("worker").get<int64_t>());
+    const int64_t id = r.at("id").get<int64_t>();
+    if (id < kBarriers) continue;
+    r["id"] = id - kBarriers;  // as if the fib tasks were alone
+    fib.push_back(r);
+  }
+  EXPECT_EQ(CheckFibOutput(fib, 2000), "");
+  EXPECT_EQ(pids.size(), 2u);
   // The batch ended, so did the workers: told to shut down, not timed out.
   EXPECT_EQ(worker.Wait(seconds(30)), 0) << worker.err();
-  std::set<int64_t> pids;
-  for (const auto& [pid, host] : HostsByPid(dir + "/stats.json")) pids.insert(pid);
-  EXPECT_GE(pids.size(), 1u);
+  EXPECT_EQ(HostsByPid(dir + "/stats.json").size(), 2u);
   EXPECT_NE(master.err().find(" joined: worker "), std::string::npos) << master.err();
 }
 
@@ -182,11 +195,13 @@ TEST(Remote, LostWorkerIsToldToRejoinAndItsLateResultsAreDropped) {
   // The batch ends with a gate, opened once the lost worker has rejoined:
   // the master is there to hear it however long the rejoin takes.
   Gate gate(dir);
+  Barrier barrier(dir, 2);
   Keygen(dir + "/keys");
   Process master(MasterArgv({"--workers=0", "--listen=tcp://127.0.0.1:0",
                              "--keys=" + dir + "/keys", "--heartbeat=500ms",
                              "--format=jsonl", "--output=" + dir + "/out.jsonl",
-                             "--tasks=" + SleepTasks(80, 100) + gate.Task()}),
+                             "--tasks=" + barrier.Tasks() + SleepTasks(76, 100) +
+                                 gate.Task()}),
                  dir);
   const std::string endpoint = JoinEndpoint(master, seconds(20));
   ASSERT_NE(endpoint, "") << master.err();
@@ -194,8 +209,11 @@ TEST(Remote, LostWorkerIsToldToRejoinAndItsLateResultsAreDropped) {
                                    "--procs=0"};
   Process stopped(WorkerArgv(args), dir);
   Process other(WorkerArgv(args), dir);
-  ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(dir + "/out.jsonl")).size() >= 6; },
-                      seconds(20)));
+  // Both joined and worked (the barrier tasks first see to it: else one
+  // joining after the batch would wait out --master-timeout), and the batch
+  // is under way.
+  ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(dir + "/out.jsonl")).size() >= 10; },
+                      seconds(60)));
   // Frozen mid-task, past --heartbeat x --liveness: declared lost.
   stopped.Signal(SIGSTOP);
   const std::string pid = std::to_string(stopped.pid());
@@ -234,18 +252,22 @@ TEST(Remote, WorkersGiveUpOnAMasterThatVanished) {
   const std::string dir = TempDir("vanish");
   Keygen(dir + "/keys");
   Gate gate(dir);  // never opened: the batch is still on when the master dies
+  Barrier barrier(dir, 2);
   Process master(MasterArgv({"--workers=0", "--listen=tcp://127.0.0.1:0",
                              "--keys=" + dir + "/keys", "--format=jsonl",
                              "--output=" + dir + "/out.jsonl",
-                             "--tasks=" + SleepTasks(100, 100) + gate.Task()}),
+                             "--tasks=" + barrier.Tasks() + SleepTasks(100, 100) +
+                                 gate.Task()}),
                  dir);
   const std::string endpoint = JoinEndpoint(master, seconds(20));
   ASSERT_NE(endpoint, "") << master.err();
   Process workers(WorkerArgv({"--connect=" + endpoint, "--keys=" + dir + "/keys",
                               "--procs=2", "--master-timeout=3s"}),
                   dir);
-  ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(dir + "/out.jsonl")).size() >= 4; },
-                      seconds(20)));
+  // Both processes joined (each must notice the silence) and worked: the
+  // barrier tasks first see to it.
+  ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(dir + "/out.jsonl")).size() >= 6; },
+                      seconds(60)));
   master.Signal(SIGKILL);
   const auto killed = std::chrono::steady_clock::now();
   ASSERT_EQ(workers.Wait(seconds(30)), 75) << workers.err();

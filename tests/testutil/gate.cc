@@ -51,4 +51,10 @@ std::string Barrier::Task() const {
          std::to_string(n_) + " ]; do sleep 0.01; done' '" + dir_ + "'";
 }
 
+std::string Barrier::Tasks() const {
+  std::string tasks;
+  for (int i = 0; i < kTasksPerWorker * n_; ++i) tasks += Task() + "; ";
+  return tasks;
+}
+
 }  // namespace taskfarm::testing

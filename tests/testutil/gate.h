@@ -61,6 +61,13 @@ class Barrier {
   // The task line (fits in --tasks=...); its result is "" with status ok.
   std::string Task() const;
 
+  // kTasksPerWorker x n task lines, each followed by "; ", to put first in
+  // --tasks=...: enough for n workers to run one each, since a worker that
+  // has not yet measured a task holds at most --window (default 2) batches
+  // of one task.
+  static constexpr int kTasksPerWorker = 2;
+  std::string Tasks() const;
+
  private:
   std::string dir_;
   int n_;
