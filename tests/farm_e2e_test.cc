@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/testutil/farm.h"
+#include "tests/testutil/gate.h"
 
 namespace taskfarm::testing {
 namespace {
@@ -24,15 +25,31 @@ TEST(Farm, RunsFibOnOneTwoFourWorkers) {
 }
 
 TEST(Farm, ThreeWorkersShareTheIssueExample) {
-  // The command of the issue: 5001 records from 3 different workers.
-  MasterRun run = RunMaster({"--workers=3", "--format=jsonl", "--tasks=fib 0..5000"});
+  // The command of the issue, 5001 records from 3 different workers, after
+  // barrier tasks that end only once three workers run them: the batch
+  // cannot end unless all three got work, however fast one of them is.
+  constexpr int kBarriers = Barrier::kTasksPerWorker * 3;
+  Barrier barrier(TempDir("ex"), 3);
+  MasterRun run = RunMaster(
+      {"--workers=3", "--format=jsonl", "--tasks=" + barrier.Tasks() + "fib 0..5000"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string path = TempDir("ex") + "/out.jsonl";
   WriteFile(path, run.out);
-  std::vector<nlohmann::json> records = ReadJsonl(path);
-  EXPECT_EQ(CheckFibOutput(records, 5001), "");
-  std::set<int64_t> pids;
-  for (const auto& r : records) pids.insert(r.at("worker").get<int64_t>());
+  std::vector<nlohmann::json> fib;
+  std::set<int64_t> barrier_pids, pids;
+  for (nlohmann::json& r : ReadJsonl(path)) {
+    const int64_t id = r.at("id").get<int64_t>();
+    pids.insert(r.at("worker").get<int64_t>());
+    if (id < kBarriers) {
+      EXPECT_EQ(r.at("status"), "ok") << r.dump();
+      barrier_pids.insert(r.at("worker").get<int64_t>());
+      continue;
+    }
+    r["id"] = id - kBarriers;  // as if the fib tasks were alone
+    fib.push_back(r);
+  }
+  EXPECT_EQ(CheckFibOutput(fib, 5001), "");
+  EXPECT_EQ(barrier_pids.size(), 3u);
   EXPECT_EQ(pids.size(), 3u);
 }
 

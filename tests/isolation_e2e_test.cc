@@ -53,15 +53,24 @@ TEST(Isolation, NoSocketJoinsTwoSiblings) {
   std::string dir = TempDir("isolation");
   Process master(MasterArgv({"--workers=3", "--tasks=sleep 600000; sleep 1..100000"}),
                  dir);
+  // Every child is up and connected: each owns a connected socket (a
+  // record in the output alone does not say that the third worker is).
   std::vector<pid_t> children;
+  std::vector<UnixSocket> sockets;
   ASSERT_TRUE(WaitFor(
       [&] {
         children = ChildrenOf(master.pid());
-        return children.size() == 4 && !Lines(master.out()).empty();
+        if (children.size() != 4 || Lines(master.out()).empty()) return false;
+        sockets = ConnectedUnixSockets(dir);
+        for (pid_t child : children) {
+          bool connected = false;
+          for (const UnixSocket& s : sockets) connected |= s.owners.count(child) > 0;
+          if (!connected) return false;
+        }
+        return true;
       },
-      std::chrono::seconds(30)));
+      std::chrono::seconds(60)));
 
-  std::vector<UnixSocket> sockets = ConnectedUnixSockets(dir);
   std::map<std::string, std::set<pid_t>> owners;  // inode -> pids
   for (const UnixSocket& s : sockets) owners[s.inode] = s.owners;
   for (pid_t child : children) {

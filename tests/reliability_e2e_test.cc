@@ -13,6 +13,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/testutil/farm.h"
+#include "tests/testutil/gate.h"
 
 namespace taskfarm::testing {
 namespace {
@@ -115,7 +116,9 @@ TEST(Reliability, StoppedWorkerIsDeclaredLostAndReplaced) {
   std::string tasks;
   for (int i = 0; i < 300; ++i) tasks += "sleep 10\n";
   WriteFile(dir + "/tasks.txt", tasks);
-  Process master(MasterArgv({"--workers=2", "--heartbeat=100ms", "--liveness=3",
+  // Declared lost after 3 x 250 ms without a heartbeat: a margin wide
+  // enough that a busy machine does not also lose the healthy worker.
+  Process master(MasterArgv({"--workers=2", "--heartbeat=250ms", "--liveness=3",
                              "--format=jsonl", "--output=" + out,
                              "--stats-json=" + dir + "/stats.json", dir + "/tasks.txt"}),
                  dir);
@@ -158,18 +161,19 @@ TEST(Reliability, WorkerThatCannotStartIsACrashLoop) {
 
 // The logger killed twice in quick succession waits out a restart delay;
 // the batch ends meanwhile. The master must wait for the new logger and
-// hand it every record, not leave with them unwritten.
+// hand it every record, not leave with them unwritten. A gate holds the
+// batch until both kills are made; opened, it lets the batch end at once,
+// inside the 2 s delay.
 TEST(Reliability, LoggerInItsRestartDelayAtTheEndStillWritesEverything) {
   std::string dir = TempDir("logger_backoff");
   std::string out = dir + "/out.jsonl";
+  Gate gate(dir);
   Process master(MasterArgv({"--workers=1", "--format=jsonl", "--output=" + out,
-                             "--restart-delay=2s", "--tasks=fib 0..999; sleep 300"}),
+                             "--restart-delay=2s", "--tasks=fib 0..999; " + gate.Task()}),
                  dir);
   auto logger = [&]() -> pid_t {
-    for (pid_t p : ChildrenOf(master.pid())) {
-      if (CommandName(p) == "logger" && Alive(p)) return p;
-    }
-    return 0;
+    std::vector<pid_t> loggers = LiveChildrenNamed(master.pid(), "logger");
+    return loggers.empty() ? 0 : loggers[0];
   };
   pid_t first = 0, second = 0;
   ASSERT_TRUE(WaitFor([&] { return (first = logger()) != 0; }, seconds(30)));
@@ -177,6 +181,8 @@ TEST(Reliability, LoggerInItsRestartDelayAtTheEndStillWritesEverything) {
   ASSERT_TRUE(WaitFor([&] { return (second = logger()) != 0 && second != first; },
                       seconds(30)));
   kill(second, SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return !Alive(second); }, seconds(30)));
+  gate.Open();
   std::optional<int> code = master.Wait(seconds(60));
   ASSERT_TRUE(code.has_value()) << "the batch did not finish";
   ASSERT_EQ(*code, 0) << master.err();
@@ -188,9 +194,11 @@ TEST(Reliability, LoggerInItsRestartDelayAtTheEndStillWritesEverything) {
 TEST(Reliability, KilledMasterResumesToAnExactOutput) {
   std::string dir = TempDir("resume");
   std::string out = dir + "/out.jsonl";
+  // A gate last: the first master cannot finish before the test kills it.
+  Gate gate(dir);
   std::string tasks;
   for (int i = 0; i < 2000; ++i) tasks += "sleep 1\n";
-  WriteFile(dir + "/tasks.txt", tasks);
+  WriteFile(dir + "/tasks.txt", tasks + gate.Task() + "\n");
   const std::vector<std::string> args = {"--workers=2", "--format=jsonl", "--output=" + out,
                                          dir + "/tasks.txt"};
   {
@@ -198,7 +206,7 @@ TEST(Reliability, KilledMasterResumesToAnExactOutput) {
     ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(out)).size() >= 200; }, seconds(60)));
     std::vector<pid_t> children = ChildrenOf(master.pid());
     master.Signal(SIGKILL);
-    ASSERT_TRUE(master.Wait(seconds(10)).has_value());
+    ASSERT_TRUE(master.Wait(seconds(30)).has_value());
     // The orphaned logger flushes what it had and exits (PR_SET_PDEATHSIG).
     ASSERT_TRUE(WaitFor(
         [&] {
@@ -211,17 +219,18 @@ TEST(Reliability, KilledMasterResumesToAnExactOutput) {
   }
   // Tear the last line, as a crash in the middle of a write would.
   size_t before = Lines(ReadFile(out)).size();
-  ASSERT_LT(before, 2000u);
+  ASSERT_LT(before, 2001u);
   {
     std::ofstream torn(out, std::ios::app);
     torn << "{\"id\":1999,\"task\":\"sle";
   }
   std::vector<std::string> resume = args;
   resume.push_back("--resume");
+  gate.Open();
   MasterRun run = RunMaster(resume, seconds(120));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::map<uint64_t, nlohmann::json> got = ById(ReadJsonl(out));
-  EXPECT_EQ(got.size(), 2000u);
+  EXPECT_EQ(got.size(), 2001u);
   EXPECT_NE(run.err.find("already in the output"), std::string::npos) << run.err;
 }
 

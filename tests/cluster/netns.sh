@@ -185,7 +185,6 @@ cmd_up() {
     say "leftovers from an earlier run: $(our_namespaces | tr '\n' ' ')$UTSDIR - cleaning them first"
     cmd_down
   fi
-  ensure_iptables || true
   # any failure from here on (set -e, a signal) removes what was made
   trap 'up_exit $?' EXIT
   trap 'exit 130' INT
@@ -243,24 +242,11 @@ cmd_heal() {
   say "healed $NS ($ADDR)"
 }
 
-# iptables is only needed by `loss`; `up` installs it when missing so that
-# `loss` never stalls a timed test (about 25 s here, mostly man-db).
-ensure_iptables() {
-  command -v iptables >/dev/null && return 0
-  say "iptables missing (needed by 'loss'): installing the Debian package"
-  local log
-  log=$(mktemp)
-  export DEBIAN_FRONTEND=noninteractive
-  if ! timeout 600 apt-get install -y -q --no-install-recommends iptables >"$log" 2>&1; then
-    if ! timeout 300 apt-get update -q >>"$log" 2>&1 ||
-      ! timeout 600 apt-get install -y -q --no-install-recommends iptables >>"$log" 2>&1; then
-      tail -n 20 "$log" >&2
-      rm -f "$log"
-      say "could not install iptables (last lines above): 'loss' will not work"
-      return 1
-    fi
-  fi
-  rm -f "$log"
+# iptables is only needed by `loss`; tools/bazel installs it (its "cluster"
+# list), never this script.
+need_iptables() {
+  command -v iptables >/dev/null ||
+    die "'iptables' not found (needed by 'loss'): TASKFARM_PACKAGES=cluster ./tools/bazel version, or apt-get install iptables"
 }
 
 # Loss is applied on ingress only (INPUT), at HOST for what it receives and
@@ -273,7 +259,7 @@ cmd_loss() {
   if ! [[ $pct =~ ^[0-9]+(\.[0-9]+)?$ ]] || ! awk -v p="$pct" 'BEGIN{exit !(p <= 100)}'; then
     die "PERCENT must be a number from 0 to 100 (got '$pct')"
   fi
-  ensure_iptables || die "iptables is needed for loss"
+  need_iptables
   local prob chain="TF-LOSS-$SHORT" ns
   prob=$(awk -v p="$pct" 'BEGIN{printf "%.4f", p / 100}')
   for ns in $(host_namespaces); do

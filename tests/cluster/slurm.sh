@@ -15,7 +15,8 @@
 #
 # `up` prints only shell code on stdout (export SLURM_CONF=...); messages go
 # to stderr. It always starts a fresh cluster (a running one is stopped
-# first), installs what is missing (apt-get, as root), and fails with a
+# first), fails at once if a package is missing (tools/bazel installs them:
+# TASKFARM_PACKAGES=cluster), and fails with a
 # non-zero exit, a clear message and the daemons' last log lines if Slurm is
 # not idle within TF_SLURM_DEADLINE seconds (default 60). Nothing is written
 # to /etc/slurm: the config lives in the state directory and reaches every
@@ -64,28 +65,12 @@ missing_packages() {
   done
 }
 
-install_missing() {
+# Packages are installed by tools/bazel (its "cluster" list), never here.
+need_packages() {
   local missing
   mapfile -t missing < <(missing_packages)
   ((${#missing[@]})) || return 0
-  if [[ $(id -u) -ne 0 ]]; then
-    die "missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install -y --no-install-recommends ${missing[*]}"
-  fi
-  say "installing missing Debian packages: ${missing[*]}"
-  local t0=$EPOCHREALTIME log
-  log=$(mktemp)
-  export DEBIAN_FRONTEND=noninteractive
-  # --no-install-recommends: 8 packages instead of ~40 (no hdf5, rrd, ...)
-  if ! timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-    if ! timeout 300 apt-get update -q >>"$log" 2>&1 ||
-      ! timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
-      tail -n 20 "$log" >&2
-      rm -f "$log"
-      die "apt-get install ${missing[*]} failed (last lines above)"
-    fi
-  fi
-  rm -f "$log"
-  say "installed in $(elapsed "$t0") s"
+  die "missing Debian packages: ${missing[*]}; install them with: TASKFARM_PACKAGES=cluster ./tools/bazel version (or: apt-get install -y --no-install-recommends ${missing[*]})"
 }
 
 # ---------------------------------------------------------------- processes
@@ -341,13 +326,10 @@ cmd_up() {
       ;;
     *) die "usage: slurm.sh up [--netns N]" ;;
   esac
-  [[ $(id -u) -eq 0 ]] || {
-    install_missing # says which packages are missing, if any
-    die "slurm.sh up needs root (slurmd runs as root, munged as user munge)"
-  }
+  need_packages
+  [[ $(id -u) -eq 0 ]] || die "slurm.sh up needs root (slurmd runs as root, munged as user munge)"
   local t0=$EPOCHREALTIME
   cd /
-  install_missing
   if ours; then
     say "stopping the cluster left by an earlier run"
     teardown >&2

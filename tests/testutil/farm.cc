@@ -193,6 +193,14 @@ bool Alive(pid_t pid) {
   return false;
 }
 
+std::vector<pid_t> LiveChildrenNamed(pid_t parent, const std::string& name) {
+  std::vector<pid_t> out;
+  for (pid_t p : ChildrenOf(parent)) {
+    if (CommandName(p) == name && Alive(p)) out.push_back(p);
+  }
+  return out;
+}
+
 std::string Fib(uint64_t n) {
   mpz_class f;
   mpz_fib_ui(f.get_mpz_t(), n);

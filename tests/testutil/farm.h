@@ -82,6 +82,9 @@ std::vector<std::string> MasterArgv(const std::vector<std::string>& args);
 std::vector<pid_t> ChildrenOf(pid_t pid);
 std::string CommandName(pid_t pid);
 bool Alive(pid_t pid);  // exists and is not a zombie
+// The live direct children of `parent` whose command name is `name`
+// ("worker", "logger").
+std::vector<pid_t> LiveChildrenNamed(pid_t parent, const std::string& name);
 
 // fib(n) in decimal, computed independently (GMP).
 std::string Fib(uint64_t n);
