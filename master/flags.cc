@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "master/dashboard/flags.h"
 #include "master/remote_flags.h"
 
 ABSL_FLAG(int, workers, -1, "compute workers (default: CPU count - 1, at least 1)");
@@ -53,7 +54,7 @@ base::Duration ToChrono(absl::Duration d) { return absl::ToChronoNanoseconds(d);
 
 bool IsOurs(const absl::CommandLineFlag& flag) {
   return absl::StrContains(flag.Filename(), "master/flags.cc") ||
-         IsRemoteFlag(flag);
+         IsRemoteFlag(flag) || dashboard::IsDashboardFlag(flag);
 }
 
 }  // namespace
@@ -124,7 +125,7 @@ Scheduling (rarely needed; batching adapts to measured task time):
   --batch-time=D         target compute time of one batch (default 10ms)
   --window=N             batches a worker may hold (default 2)
   --max-batch=N          largest batch (default 1024)
-)", RemoteHelpText(), R"(
+)", RemoteHelpText(), dashboard::DashboardHelpText(), R"(
   --version, --help
 
 Flag names take dashes or underscores. Durations: 500ms, 30s, 2m.
@@ -251,6 +252,10 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   o.max_batch = std::clamp<uint32_t>(absl::GetFlag(FLAGS_max_batch), 1, 65536);
   // Remote workers, keys, launcher; also checks --workers=0 (issue 6).
   if (absl::Status s = ParseRemoteFlags(&o); !s.ok()) return s;
+  // The dashboard (master/dashboard/flags.h).
+  if (absl::Status s = dashboard::ParseDashboardFlags(resolve, &o.dashboard); !s.ok()) {
+    return s;
+  }
   return cmd;
 }
 
