@@ -1,9 +1,16 @@
 #include "master/dashboard/http_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <civetweb.h>
 
+#include <atomic>
 #include <cstring>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -58,6 +65,19 @@ std::optional<absl::string_view> Header(mg_connection* conn, const char* name) {
 
 std::once_flag library_once;
 
+// Opens and closes a connection to address:port (a no-op if it fails).
+void Knock(const std::string& address, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, address.c_str(), &addr.sin_addr) == 1) {
+    (void)connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  }
+  close(fd);
+}
+
 }  // namespace
 
 HttpServer::HttpServer(Config config) : config_(std::move(config)) {}
@@ -100,7 +120,21 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(Config config) {
 }
 
 HttpServer::~HttpServer() {
-  if (context_ != nullptr) mg_stop(context_);
+  if (context_ == nullptr) return;
+  // CivetWeb's listener thread notices mg_stop only when its poll() returns,
+  // which it does every 2 s: the master's exit would wait that long. A
+  // connection wakes it; knock until mg_stop has joined every thread.
+  std::atomic<bool> stopped{false};
+  const std::string self = config_.address == "0.0.0.0" ? "127.0.0.1" : config_.address;
+  std::thread knocker([&] {
+    while (!stopped.load()) {
+      Knock(self, port_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  mg_stop(context_);
+  stopped = true;
+  knocker.join();
 }
 
 void HttpServer::Publish(std::shared_ptr<const Snapshot> snapshot) {
