@@ -46,6 +46,10 @@ void Session::FinishDashboard() {
   if (!dashboard_) return;
   PublishDashboard(base::Now());
   dashboard_->Linger(signals_->fd());
+  // A signal that ended the lingering is taken here: unblocked later (when
+  // the SignalFd goes), it would kill the master instead of letting it
+  // exit with the batch's code.
+  (void)signals_->Read();
 }
 
 }  // namespace taskfarm::master

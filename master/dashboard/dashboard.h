@@ -51,7 +51,7 @@ class Dashboard {
   // Builds a snapshot from `in` and serves it from now on.
   void Publish(const SnapshotSources& in, base::Instant now);
   // Keeps serving the last snapshot for --dashboard-linger, or until
-  // `signal_fd` (a signalfd) becomes readable.
+  // `signal_fd` (a signalfd) becomes readable; the caller reads it.
   void Linger(int signal_fd);
 
   // http://HOST:PORT/

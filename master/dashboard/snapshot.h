@@ -34,7 +34,7 @@ inline constexpr std::array<double, 10> kDurationBounds = {
 struct WorkerRow {
   std::string name;      // "worker 1" (local slot), "node2:4101" (remote)
   std::string host;
-  int64_t pid = 0;       // 0 while it has no process
+  int64_t pid = 0;       // its process, or the last one while it has none
   bool remote = false;
   // starting, idle, busy, restarting, stopping, exited, failed, lost
   std::string state;

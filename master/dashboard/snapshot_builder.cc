@@ -65,7 +65,10 @@ std::string SnapshotBuilder::TaskAt(const SnapshotSources& in, uint64_t batch_id
 
 void SnapshotBuilder::AddHistory(Snapshot& s, bool force) {
   const uint64_t done = s.reported + s.skipped;
-  if (history_.empty() || force || s.elapsed_s - history_.back().t >= history_step_) {
+  if (!history_.empty() && history_.back().t >= s.elapsed_s) {
+    history_.back().done = done;  // the same moment, published again
+  } else if (history_.empty() || force ||
+             s.elapsed_s - history_.back().t >= history_step_) {
     history_.push_back({s.elapsed_s, done});
   }
   if (history_.size() > kMaxHistory) {  // keep every other point
@@ -156,6 +159,11 @@ void SnapshotBuilder::LocalWorkers(const SnapshotSources& in, base::Instant now,
       }
     }
     row.state = StateName(in.supervisor->state(slot), busy);
+    auto& [host, pid] = last_seen_[slot];
+    if (!row.host.empty()) host = row.host;
+    if (row.pid != 0) pid = row.pid;
+    if (row.host.empty()) row.host = host;
+    if (row.pid == 0) row.pid = pid;  // its last process, now gone
     s.workers.push_back(std::move(row));
   }
   if (in.logger_slot >= 0) {

@@ -90,6 +90,8 @@ class SnapshotBuilder {
   std::vector<Snapshot::Point> history_;
   double history_step_ = 1.0;  // seconds between points
   std::map<std::string, Remote> remotes_;  // by "host pid"
+  // The last host and pid of each local slot, shown once it has exited.
+  absl::flat_hash_map<int, std::pair<std::string, int64_t>> last_seen_;
 };
 
 }  // namespace taskfarm::master::dashboard
