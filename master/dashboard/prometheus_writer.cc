@@ -77,16 +77,31 @@ std::string PrometheusText(const Snapshot& s) {
                           Label(key.second), "\""),
              absl::StrCat(n));
   }
-  w.One("taskfarm_worker_deaths_total", "counter",
-        "Worker processes that died (crashed, killed, lost).", s.worker_deaths);
-  w.One("taskfarm_worker_restarts_total", "counter",
-        "Processes restarted by the master (workers and logger).", s.restarts);
-  w.One("taskfarm_logger_restarts_total", "counter",
-        "Times the logger died and was restarted.", s.logger_restarts);
-  w.One("taskfarm_records_relayed_total", "counter",
-        "Records handed to the logger.", s.records_relayed);
-  w.One("taskfarm_records_acknowledged_total", "counter",
-        "Records the logger acknowledged as written.", s.records_acked);
+  struct Counter {
+    const char* name;
+    const char* help;
+    uint64_t value;
+  };
+  for (const Counter& c : {
+           Counter{"taskfarm_worker_deaths_total",
+                   "Worker processes that died (crashed, killed, lost).", s.worker_deaths},
+           Counter{"taskfarm_worker_restarts_total",
+                   "Processes restarted by the master (workers and logger).", s.restarts},
+           Counter{"taskfarm_logger_restarts_total",
+                   "Times the logger died and was restarted.", s.logger_restarts},
+           Counter{"taskfarm_records_relayed_total", "Records handed to the logger.",
+                   s.records_relayed},
+           Counter{"taskfarm_records_acknowledged_total",
+                   "Records the logger acknowledged as written.", s.records_acked},
+           Counter{"taskfarm_task_bytes_sent_total",
+                   "Bytes of task batches sent to workers.", s.bytes_out},
+           Counter{"taskfarm_result_bytes_received_total",
+                   "Bytes of result batches received from workers.", s.bytes_in},
+           Counter{"taskfarm_messages_dropped_total", "Late or malformed messages dropped.",
+                   s.dropped},
+       }) {
+    w.One(c.name, "counter", c.help, c.value);
+  }
 
   w.Family("taskfarm_task_duration_seconds", "histogram",
            "Task compute time (each task of a result message counted at the "
@@ -104,12 +119,6 @@ std::string PrometheusText(const Snapshot& s) {
   w.Sample("taskfarm_task_duration_seconds_sum", "", Number(s.duration_sum_s));
   w.Sample("taskfarm_task_duration_seconds_count", "", absl::StrCat(s.duration_count));
 
-  w.One("taskfarm_task_bytes_sent_total", "counter",
-        "Bytes of task batches sent to workers.", s.bytes_out);
-  w.One("taskfarm_result_bytes_received_total", "counter",
-        "Bytes of result batches received from workers.", s.bytes_in);
-  w.One("taskfarm_messages_dropped_total", "counter",
-        "Late or malformed messages dropped.", s.dropped);
   w.Family("taskfarm_elapsed_seconds", "gauge", "Seconds since the master started.");
   w.Sample("taskfarm_elapsed_seconds", "", Number(s.elapsed_s));
   w.One("taskfarm_batch_finished", "gauge", "1 once the batch is over.",
