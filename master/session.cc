@@ -111,7 +111,6 @@ absl::Status Session::Setup() {
   absl::StatusOr<SignalFd> signals = SignalFd::Create();
   if (!signals.ok()) return signals.status();
   signals_.emplace(*std::move(signals));
-  if (absl::Status s = StartDashboard(); !s.ok()) return s;
   const bool with_logger = sink_ == nullptr;
   for (std::string* bin : {&options_.worker_bin, &options_.logger_bin}) {
     const char* name = bin == &options_.worker_bin ? "worker" : "logger";
@@ -162,6 +161,7 @@ absl::Status Session::Setup() {
   pool_ = std::make_unique<WorkerPool>(ports, options_.heartbeat * options_.liveness);
 
   check_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (absl::Status s = StartDashboard(); !s.ok()) return s;
   supervisor_ = std::make_unique<supervise::Supervisor>(options_.restart,
                                                         supervise::SpawnOptions{});
   if (with_logger) logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));

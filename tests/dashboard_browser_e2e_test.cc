@@ -130,6 +130,9 @@ TEST(DashboardBrowser, ShowsARunningBatchAndItsEnd) {
   std::smatch updates;
   ASSERT_TRUE(std::regex_search(dom, updates, std::regex("data-updates=\"([0-9]+)\"")));
   EXPECT_GE(std::stoi(updates[1]), 1);
+  // A failure's whole text, as a click on its row shows it (#failure=ID).
+  const std::string detail = BrowserDom(url + "#failure=0", dir);
+  EXPECT_EQ(Text(detail, "detail-text"), kFailure) << detail;
   BrowserDom(url, dir, shots + "/dashboard_running.png");
   EXPECT_GT(ReadFile(shots + "/dashboard_running.png").size(), 10000u);
 

@@ -151,6 +151,19 @@ TEST(DashboardRequests, TakenPortIsAUsageError) {
   EXPECT_TRUE(absl::StrContains(run.err, "cannot listen")) << run.err;
 }
 
+TEST(DashboardRequests, InASlurmJobPrintsTheSshTunnel) {
+  const std::string dir = TempDir("slurm");
+  Process master(MasterArgv({"--dashboard=127.0.0.1:0", "--format=jsonl",
+                             "--output=" + dir + "/out.jsonl", "--tasks=fib 1..5"}),
+                 dir, "", {"SLURM_JOB_ID=4242"});
+  const int port = DashboardPort(master);
+  ASSERT_GT(port, 0) << master.err();
+  EXPECT_EQ(master.Wait(seconds(60)), 0) << master.err();
+  EXPECT_TRUE(absl::StrContains(master.err(), absl::StrCat("ssh -N -L ", port, ":127.0.0.1:",
+                                                           port, " ")))
+      << master.err();
+}
+
 TEST(DashboardRequests, EveryInterfaceWithATokenServesAndLingers) {
   const std::string dir = TempDir("everywhere");
   Process master(MasterArgv({"--dashboard=*:0", "--dashboard-token=" + TokenFile(dir),
