@@ -161,11 +161,12 @@ absl::Status Session::Setup() {
   pool_ = std::make_unique<WorkerPool>(ports, options_.heartbeat * options_.liveness);
 
   check_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (absl::Status s = StartDashboard(); !s.ok()) return s;
   supervisor_ = std::make_unique<supervise::Supervisor>(options_.restart,
                                                         supervise::SpawnOptions{});
   if (with_logger) logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));
   for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(start_);
+  // While the workers start: its threads' start-up overlaps theirs.
+  if (absl::Status s = StartDashboard(); !s.ok()) return s;
   startup_deadline_ = options_.startup_timeout.count() > 0
                           ? start_ + options_.startup_timeout
                           : base::Instant::max();
