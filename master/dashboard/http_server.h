@@ -58,7 +58,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
   // Stops listening and joins every thread (a request being served is
-  // finished first).
+  // finished first): milliseconds, or up to about 2 s while a client holds
+  // a request half-sent.
   ~HttpServer();
 
   // The port it listens on.
