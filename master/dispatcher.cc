@@ -348,4 +348,15 @@ std::vector<uint64_t> Dispatcher::Unfinished(WorkerId worker) const {
   return ids;
 }
 
+uint64_t Dispatcher::TasksOut() const {
+  uint64_t out = 0;
+  for (const auto& [id, b] : batches_) out += b.count - b.done;
+  return out;
+}
+
+const std::string* Dispatcher::BatchBody(uint64_t batch_id) const {
+  auto it = batches_.find(batch_id);
+  return it == batches_.end() ? nullptr : it->second.body.get();
+}
+
 }  // namespace taskfarm::master

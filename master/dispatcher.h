@@ -138,6 +138,10 @@ class Dispatcher {
   std::optional<std::pair<uint64_t, uint32_t>> Running(WorkerId worker) const;
   // Ids of the tasks the worker holds and has not reported, in send order.
   std::vector<uint64_t> Unfinished(WorkerId worker) const;
+  // For the dashboard: tasks sent and not reported yet (every live batch),
+  // and the body of live batch `batch_id` (null if it is not live).
+  uint64_t TasksOut() const;
+  const std::string* BatchBody(uint64_t batch_id) const;
 
  private:
   struct Batch {

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "master/flag_checks.h"
 #include "master/parallel_flags.h"
+#include "master/dashboard/flags.h"
 #include "master/remote_flags.h"
 #include "master/template/input_groups.h"
 
@@ -58,7 +59,7 @@ base::Duration ToChrono(absl::Duration d) { return absl::ToChronoNanoseconds(d);
 
 bool IsOurs(const absl::CommandLineFlag& flag) {
   return absl::StrContains(flag.Filename(), "master/flags.cc") ||
-         IsRemoteFlag(flag);
+         IsRemoteFlag(flag) || dashboard::IsDashboardFlag(flag);
 }
 
 // Parses one flag word (and maybe the next) into the absl flags. Records
@@ -247,6 +248,10 @@ absl::StatusOr<Command> ParseCommandLine(int argc, char** argv) {
   o.max_batch = absl::GetFlag(FLAGS_max_batch);
   // Remote workers, keys, launcher; also checks --workers=0 (issue 6).
   if (absl::Status s = ParseRemoteFlags(&o); !s.ok()) return s;
+  // The dashboard (master/dashboard/flags.h).
+  if (absl::Status s = dashboard::ParseDashboardFlags(resolve, &o.dashboard); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckRanges(o, &cmd.warnings); !s.ok()) return s;
 
   cmd.dry_run = absl::GetFlag(FLAGS_dry_run);

@@ -4,6 +4,7 @@
 // of a line.
 
 #include "absl/strings/str_cat.h"
+#include "master/dashboard/flags.h"
 #include "master/flags.h"
 #include "master/remote_flags.h"
 
@@ -123,7 +124,7 @@ Scheduling (rarely needed; batching adapts to measured task time):
                          default 10ms)
   --window=N             batches a worker may hold (1 to 64, default 2)
   --max-batch=N          largest batch (1 to 65536, default 1024)
-)", RemoteHelpText(), R"(
+)", RemoteHelpText(), dashboard::DashboardHelpText(), R"(
   --version, --help
 
 Flag names take dashes or underscores. Durations: 500ms, 30s, 2m.

@@ -1,5 +1,6 @@
 #include "master/log_relay.h"
 
+#include "proto/batch.h"
 #include "proto/codec.h"
 
 namespace taskfarm::master {
@@ -29,7 +30,9 @@ void LogRelay::Send(const Entry& entry) {
 
 void LogRelay::Push(zmq::message_t body) {
   unacked_bytes_ += body.size();
-  unacked_.push_back(Entry{next_seq_++, std::move(body)});
+  const uint32_t records = proto::ClaimedCount(proto::View(body)).value_or(0);
+  records_pushed_ += records;
+  unacked_.push_back(Entry{next_seq_++, std::move(body), records});
   Send(unacked_.back());
 }
 
@@ -38,6 +41,7 @@ void LogRelay::OnAck(uint64_t seq) {
   acked_ = seq;
   while (!unacked_.empty() && unacked_.front().seq <= seq) {
     unacked_bytes_ -= unacked_.front().body.size();
+    records_acked_ += unacked_.front().records;
     unacked_.pop_front();
   }
 }

@@ -55,11 +55,15 @@ class LogRelay : public RecordSink {
   bool Full() const override { return unacked_bytes_ > max_unacked_bytes_; }
   bool Empty() const override { return unacked_.empty(); }
   uint64_t acked_seq() const { return acked_; }
+  // Records (not frames) pushed, and acknowledged as written.
+  uint64_t records_pushed() const { return records_pushed_; }
+  uint64_t records_acked() const { return records_acked_; }
 
  private:
   struct Entry {
     uint64_t seq;
     zmq::message_t body;
+    uint32_t records;
   };
   void Send(const Entry& entry);
 
@@ -70,6 +74,7 @@ class LogRelay : public RecordSink {
   size_t unacked_bytes_ = 0;
   uint64_t next_seq_ = 1;
   uint64_t acked_ = 0;
+  uint64_t records_pushed_ = 0, records_acked_ = 0;
 };
 
 }  // namespace taskfarm::master

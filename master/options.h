@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "journal/format.h"
+#include "master/dashboard/options.h"
 #include "master/halt.h"
 #include "master/input/task_source.h"
 #include "master/remote_options.h"
@@ -72,6 +73,8 @@ struct FarmOptions {
   RemoteOptions remote;
   // How long to wait for the first hello; 0 = no limit.
   base::Duration startup_timeout = std::chrono::seconds(60);
+  // The live dashboard (--dashboard; master/dashboard/).
+  dashboard::DashboardOptions dashboard;
 };
 
 // Exit codes of the master.

@@ -44,10 +44,7 @@ zmq::message_t SharedFrame(std::shared_ptr<const std::string> body) {
 
 // The record count a records frame claims (our writers use array32).
 std::optional<uint32_t> FrameCount(const zmq::message_t& frame) {
-  const auto* p = static_cast<const unsigned char*>(frame.data());
-  if (frame.size() < 5 || p[0] != 0xdd) return std::nullopt;
-  return (uint32_t{p[1]} << 24) | (uint32_t{p[2]} << 16) |
-         (uint32_t{p[3]} << 8) | uint32_t{p[4]};
+  return proto::ClaimedCount(proto::View(frame));
 }
 
 }  // namespace
@@ -98,6 +95,7 @@ int Session::Run() {
       }
     }
   }
+  FinishDashboard();
   return exit_code_;
 }
 
@@ -176,6 +174,8 @@ absl::Status Session::Setup() {
                                                         supervise::SpawnOptions{});
   if (with_logger) logger_slot_ = supervisor_->Add("logger", LoggerArgv(true));
   for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(start_);
+  // While the workers start: its threads' start-up overlaps theirs.
+  if (absl::Status s = StartDashboard(); !s.ok()) return s;
   startup_deadline_ = options_.startup_timeout.count() > 0
                           ? start_ + options_.startup_timeout
                           : base::Instant::max();
@@ -228,6 +228,7 @@ base::Instant Session::NextTimer(base::Instant now) const {
   if (phase_ == Phase::kRunning) consider(next_progress_);
   if (phase_ == Phase::kStarting) consider(startup_deadline_);
   if (phase_ == Phase::kStopping) consider(stop_deadline_);
+  if (dashboard_) consider(dashboard_->next_publish());
   if (std::optional<base::Instant> t = supervisor_->NextDeadline()) consider(*t);
   pool_->ForEach([&](const WorkerEntry& w) { consider(w.expiry); });
   return next;
@@ -363,6 +364,7 @@ void Session::OnTimers(base::Instant now) {
     LoseWorker(id, loss);
   }
   supervisor_->Tick(now);
+  if (dashboard_ && now >= dashboard_->next_publish()) PublishDashboard(now);
   if (phase_ == Phase::kStopping && now >= stop_deadline_) {
     if (!workers_killed_) {
       // Past the grace: workers still running are killed; the logger gets
@@ -465,7 +467,7 @@ void Session::OnDeaths(base::Instant now) {
         LoseWorker(w->id, loss);
       }
       if (d.was_stopping) continue;
-      stats_.AddWorkerDeath();
+      stats_.AddWorkerDeath(d.slot);
       // A crash loop is made of deaths the workers bring on themselves: in a
       // task, or on their own at start-up. An idle worker killed from
       // outside (SIGKILL, SIGTERM) says nothing about the batch.
@@ -635,7 +637,7 @@ void Session::OnResults(WorkerEntry& w, const proto::Results& r,
     stats_.AddDropped(1);
     return;
   }
-  stats_.AddResults(r, w.id, w.host, w.pid);
+  stats_.AddResults(r, w.id, w.host, w.pid, w.slot.value_or(-1), proto::View(parts[2]));
   stats_.ResultsIn(now);
   w.tasks_done += r.count;
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
@@ -762,7 +764,7 @@ void Session::Dispatch(base::Instant now) {
     uint64_t batch_id = dispatcher_.Commit(*grant, body, n, min_id);
     WorkerEntry& w = *pool_->Get(grant->worker);
     pool_->SendTasks(w, batch_id, n, SharedFrame(body));
-    stats_.TasksSent(now);
+    stats_.TasksSent(now, body->size());
     if (dispatcher_.Spent(w.id) && !w.retiring) {
       // Its successor starts now, while it finishes: no capacity gap.
       w.retiring = true;

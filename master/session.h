@@ -35,6 +35,7 @@
 #include "base/clock.h"
 #include "base/shared_page.h"
 #include "master/batch_io.h"
+#include "master/dashboard/dashboard.h"
 #include "master/dispatcher.h"
 #include "master/input/kind_table.h"
 #include "master/log_relay.h"
@@ -101,6 +102,12 @@ class Session {
   void CheckHalt();
   void SendProgress(base::Instant now);
   std::vector<std::string> LoggerArgv(bool first) const;
+  // The dashboard (session_dashboard.cc): started in Setup if asked for,
+  // fed a snapshot from OnTimers when one is due, and given the final state
+  // at the end of Run, where it lingers.
+  absl::Status StartDashboard();
+  void PublishDashboard(base::Instant now);
+  void FinishDashboard();
 
   FarmOptions options_;
   BatchIo io_;
@@ -143,6 +150,8 @@ class Session {
   base::Instant next_progress_{};
   base::Instant stop_deadline_{};   // kStopping: kill who is left
   base::Instant startup_deadline_{};
+
+  std::unique_ptr<dashboard::Dashboard> dashboard_;  // first to go: it reads the rest
 };
 
 }  // namespace taskfarm::master

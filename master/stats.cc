@@ -1,10 +1,13 @@
 #include "master/stats.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "journal/encoding.h"
+#include "master/dashboard/task_text.h"
+#include "proto/batch.h"
 
 namespace taskfarm::master {
 namespace {
@@ -24,7 +27,8 @@ std::string JsonString(const std::string& s) {
 }  // namespace
 
 void Stats::AddResults(const proto::Results& results, uint64_t worker_key,
-                       const std::string& host, int64_t pid) {
+                       const std::string& host, int64_t pid, int slot,
+                       absl::string_view records) {
   done_ += results.count;
   for (int i = 0; i < proto::kTaskStatusCount; ++i) {
     by_status_[i] += results.by_status[i];
@@ -35,6 +39,40 @@ void Stats::AddResults(const proto::Results& results, uint64_t worker_key,
     w.pid = pid;
   }
   w.tasks += results.count;
+  if (slot >= 0) detail_.tasks_by_slot[slot] += results.count;
+  detail_.bytes_in += records.size();
+  if (results.count > 0) {
+    const double mean_s = 1e-6 * static_cast<double>(results.elapsed_us) /
+                          static_cast<double>(results.count);
+    const auto& bounds = dashboard::kDurationBounds;
+    const size_t bucket = static_cast<size_t>(
+        std::lower_bound(bounds.begin(), bounds.end(), mean_s) - bounds.begin());
+    detail_.duration_counts[bucket] += results.count;
+    detail_.duration_us += results.elapsed_us;
+    detail_.duration_count += results.count;
+  }
+  if (keep_failures_ && results.by_status[0] != results.count && !records.empty()) {
+    KeepFailedRecords(records);
+  }
+}
+
+void Stats::KeepFailure(dashboard::Failure failure) {
+  ++detail_.failures_total;
+  detail_.failures.push_back(
+      std::make_shared<const dashboard::Failure>(std::move(failure)));
+  if (detail_.failures.size() > kMaxFailures) detail_.failures.pop_front();
+}
+
+void Stats::KeepFailedRecords(absl::string_view records) {
+  proto::RecordReader reader;
+  if (!reader.Open(records).ok()) return;  // the logger reports bad frames
+  proto::RecordView r;
+  for (size_t i = 0; i < reader.size(); ++i) {
+    if (!reader.Get(i, &r).ok() || r.status == proto::TaskStatus::kOk) continue;
+    KeepFailure(dashboard::Failure{r.id, dashboard::TaskText(r.kind, r.args),
+                                   r.status, r.attempts, r.worker_pid,
+                                   /*quarantined=*/false, std::string(r.result)});
+  }
 }
 
 double Stats::compute_seconds() const {
@@ -45,6 +83,10 @@ double Stats::compute_seconds() const {
 void Stats::AddQuarantined(Quarantined q) {
   ++done_;
   ++by_status_[static_cast<int>(q.status)];
+  if (keep_failures_) {
+    KeepFailure(dashboard::Failure{q.id, q.task, q.status, q.attempts, 0,
+                                   /*quarantined=*/true, q.reason});
+  }
   quarantined_.push_back(std::move(q));
 }
 

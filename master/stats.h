@@ -2,7 +2,11 @@
 //
 // Stats counts what happened in a batch — tasks by status, per worker,
 // restarts, quarantined tasks — and prints the one-screen summary on stderr
-// at the end (and --stats-json for scripts).
+// at the end (and --stats-json for scripts). It also keeps what the
+// dashboard shows beyond the summary (Detail): task durations, bytes, deaths
+// per worker slot and, once KeepFailures() is on, the newest failed tasks
+// with their messages. Everything is counted per message, not per task,
+// except failures, whose records are read only from batches that have one.
 //
 // Use from one thread.
 
@@ -12,11 +16,15 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "base/clock.h"
+#include "master/dashboard/snapshot.h"
 #include "proto/messages.h"
 
 namespace taskfarm::master {
@@ -35,20 +43,45 @@ class Stats {
     int64_t pid = 0;
     uint64_t tasks = 0;
   };
+  // No more failures are kept than this (the newest).
+  static constexpr size_t kMaxFailures = 100;
+  struct Detail {
+    // Tasks per dashboard::kDurationBounds bucket, then +Inf. The master
+    // does not open result records: each task of a result message counts
+    // at the message's mean task time. Sum and count are exact.
+    std::array<uint64_t, dashboard::kDurationBounds.size() + 1> duration_counts{};
+    uint64_t duration_us = 0, duration_count = 0;
+    uint64_t bytes_in = 0;   // result record frames received
+    uint64_t bytes_out = 0;  // task frames sent
+    std::map<int, uint64_t> tasks_by_slot;  // local workers' supervisor slots
+    std::map<int, uint32_t> deaths_by_slot;
+    std::deque<std::shared_ptr<const dashboard::Failure>> failures;  // newest last
+    uint64_t failures_total = 0;
+  };
 
   void Start(base::Instant now) { start_ = now; }
   void Finish(base::Instant now) { end_ = now; }
   // The compute phase: from the first task sent to the last result. Without
   // start-up and shutdown, it is what CPU scaling is measured on.
-  void TasksSent(base::Instant now) {
+  void TasksSent(base::Instant now, size_t frame_bytes = 0) {
     if (first_sent_ == base::Instant{}) first_sent_ = now;
+    detail_.bytes_out += frame_bytes;
   }
   void ResultsIn(base::Instant now) { last_result_ = now; }
 
+  // Results from a worker (`slot`: its supervisor slot, -1 if remote), with
+  // their records frame (`records`, may be empty: then no failure is kept).
   void AddResults(const proto::Results& results, uint64_t worker_key,
-                  const std::string& host, int64_t pid);
+                  const std::string& host, int64_t pid, int slot = -1,
+                  absl::string_view records = {});
   void AddQuarantined(Quarantined q);
-  void AddWorkerDeath() { ++worker_deaths_; }
+  // A worker of supervisor slot `slot` died (-1: unknown).
+  void AddWorkerDeath(int slot = -1) {
+    ++worker_deaths_;
+    if (slot >= 0) ++detail_.deaths_by_slot[slot];
+  }
+  // Keep the newest failed tasks with their messages (for the dashboard).
+  void KeepFailures(bool keep) { keep_failures_ = keep; }
   void AddLoggerRestart() { ++logger_restarts_; }
   void SetTotal(uint64_t total) { total_ = total; }
   void SetSkipped(uint64_t skipped) { skipped_ = skipped; }
@@ -59,6 +92,15 @@ class Stats {
   uint64_t ok() const { return by_status_[0]; }
   uint64_t total() const { return total_; }
   uint64_t skipped() const { return skipped_; }
+  uint64_t dropped() const { return dropped_; }
+  int worker_deaths() const { return worker_deaths_; }
+  int logger_restarts() const { return logger_restarts_; }
+  const std::array<uint64_t, proto::kTaskStatusCount>& by_status() const {
+    return by_status_;
+  }
+  // By worker key, in start order.
+  const std::map<uint64_t, PerWorker>& workers() const { return workers_; }
+  const Detail& detail() const { return detail_; }
   base::Duration elapsed(base::Instant now) const { return now - start_; }
 
   // The end-of-batch summary, for people.
@@ -68,6 +110,8 @@ class Stats {
 
  private:
   double compute_seconds() const;
+  void KeepFailure(dashboard::Failure failure);
+  void KeepFailedRecords(absl::string_view records);
 
   base::Instant start_{}, end_{};
   base::Instant first_sent_{}, last_result_{};
@@ -76,6 +120,8 @@ class Stats {
   std::map<uint64_t, PerWorker> workers_;  // by worker key, in start order
   std::vector<Quarantined> quarantined_;
   int worker_deaths_ = 0, logger_restarts_ = 0;
+  bool keep_failures_ = false;
+  Detail detail_;
 };
 
 }  // namespace taskfarm::master

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -46,6 +47,16 @@ inline constexpr size_t kMaxBodyBytes = 64 << 20;
 inline constexpr uint32_t kMaxBatchSize = 1 << 16;
 // No task has more arguments.
 inline constexpr uint32_t kMaxArgs = 4096;
+
+// The element count a body frame claims in its header, as BodyWriter
+// writes it (a fixed-width array32); nullopt if the frame does not start
+// with one. Reads 5 bytes and checks nothing else (BodyReader::Open does).
+inline std::optional<uint32_t> ClaimedCount(absl::string_view frame) {
+  const auto* p = reinterpret_cast<const unsigned char*>(frame.data());
+  if (frame.size() < 5 || p[0] != 0xdd) return std::nullopt;
+  return (uint32_t{p[1]} << 24) | (uint32_t{p[2]} << 16) |
+         (uint32_t{p[3]} << 8) | uint32_t{p[4]};
+}
 
 // Appends msgpack values to a growing buffer whose first bytes are a
 // fixed-width array header patched by Finish().
