@@ -1,0 +1,434 @@
+// swarm: the real master against N simulated remote workers over tcp with
+// CURVE on loopback (issue 11.3).
+//
+//   ./tools/bazel run -c opt //bench:swarm -- [--workers=1,10,100,1000,5000]
+//       [--rate=20000 | --task_us=1000] [--window_s=5] [--procs=0]
+//       [--join_rate=1000] [--master_args='--max_batch=1'] [--out=DIR]
+//       [--master_nofile=0] [--window_cmd='perf record -g -p {pid} ...']
+//
+// For each N: makes CURVE keys (proto::GenerateKeyDir), starts the real
+// master (`master --workers=0 --listen=tcp://127.0.0.1:0 --keys=DIR
+// --format=csv --output=- --tasks='swarm 0..K'`), then --procs swarm
+// processes (this binary again, --role=swarm) that play the N workers
+// (bench/sim/sim_worker.h: their own identities, hello, heartbeats on a
+// second connection, credit; each task "runs" for --task_us, or for
+// N / --rate seconds so that every N offers the same load). Once every
+// worker is welcomed and 1 s has passed, it measures for --window_s: tasks
+// routed a second (records reaching the master's output), the master's CPU
+// (user + system of all its threads, /proc/PID/stat) per task and in all,
+// its RSS, the latency from a result leaving a worker to its record
+// reaching the output (p50, p99), and workers the master declared lost (it
+// says "lost remote worker"; none of these workers ever stops, so every
+// one is lost wrongly). Then SIGINT ends the batch.
+//
+// File descriptors: every tcp connection is one descriptor in the master
+// (two a worker) and two in the swarm (the connection and the socket's
+// mailbox). The swarm raises its soft RLIMIT_NOFILE to the hard limit, for
+// itself and for the master it starts; --master_nofile=K starts the master
+// with a soft limit of K instead, to see what a smaller one does.
+//
+// Prints a table, and tab-separated "summary" lines for bench/run_all.sh.
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "base/clock.h"
+#include "base/shared_page.h"
+#include "bench/scale/batch_run.h"
+#include "bench/scale/percentiles.h"
+#include "bench/sim/master_process.h"
+#include "bench/sim/proc_stat.h"
+#include "bench/sim/shared_state.h"
+#include "bench/sim/swarm_loop.h"
+#include "proto/curve.h"
+
+ABSL_FLAG(std::string, workers, "1,10,100,1000,5000", "simulated workers, a list");
+ABSL_FLAG(double, rate, 20000, "tasks/s all workers offer together (with --task_us=0)");
+ABSL_FLAG(int, task_us, 0, "each task's time; 0: N / --rate");
+ABSL_FLAG(double, window_s, 5, "seconds measured");
+ABSL_FLAG(int, procs, 0, "swarm processes (0: one per 250 workers)");
+ABSL_FLAG(double, join_rate, 1000, "workers joining a second, all processes");
+ABSL_FLAG(std::string, master_args, "", "more master arguments, blank-separated");
+ABSL_FLAG(std::string, master, "", "master executable (default: runfiles)");
+ABSL_FLAG(std::string, out, "", "directory for logs (default: a temporary one)");
+ABSL_FLAG(int, master_nofile, 0, "the master's soft RLIMIT_NOFILE (0: the hard limit)");
+ABSL_FLAG(std::string, window_cmd, "",
+          "a shell command run while measuring, {pid} = the master's pid, e.g. "
+          "'perf record -g -p {pid} -o /tmp/m.data -- sleep 4'");
+// Internal: one swarm process.
+ABSL_FLAG(std::string, role, "", "internal: 'swarm'");
+ABSL_FLAG(std::string, endpoint, "", "internal");
+ABSL_FLAG(std::string, keys, "", "internal");
+ABSL_FLAG(std::string, shared, "", "internal");
+ABSL_FLAG(int, first, 0, "internal");
+ABSL_FLAG(int, count, 0, "internal");
+ABSL_FLAG(int, proc, 0, "internal");
+
+namespace taskfarm::bench {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void RaiseFileLimit(rlim_t soft) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  rl.rlim_cur = soft == 0 ? rl.rlim_max : std::min(soft, rl.rlim_max);
+  (void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+rlim_t FileLimit() {
+  rlimit rl{};
+  return getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 0;
+}
+
+// One swarm process: workers --first .. --first + --count - 1.
+int RunSwarmProcess() {
+  RaiseFileLimit(0);
+  struct sigaction sa {};
+  sa.sa_handler = [](int) { g_stop = 1; };
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  const std::string keys = absl::GetFlag(FLAGS_keys);
+  absl::StatusOr<std::string> master = proto::ReadKeyFile(keys + "/master.public", false);
+  absl::StatusOr<std::string> secret = proto::ReadKeyFile(keys + "/worker.secret", true);
+  absl::StatusOr<std::string> pub =
+      secret.ok() ? proto::CurvePublicKey(*secret) : secret.status();
+  absl::StatusOr<base::SharedPage> page = base::SharedPage::Map(
+      absl::GetFlag(FLAGS_shared), /*create=*/false, sizeof(SwarmShared));
+  if (!master.ok() || !pub.ok() || !page.ok()) {
+    std::fprintf(stderr, "swarm: cannot read the keys or the shared file\n");
+    return 2;
+  }
+  auto* shared = static_cast<SwarmShared*>(page->data());
+  SwarmCounters* counters = &shared->procs[absl::GetFlag(FLAGS_proc)];
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  SimSettings settings{absl::GetFlag(FLAGS_endpoint), *master, {*pub, *secret},
+                       std::chrono::microseconds(absl::GetFlag(FLAGS_task_us)),
+                       absl::StrCat(host, "-swarm")};
+  SwarmLoop loop(settings, counters, shared, absl::GetFlag(FLAGS_first),
+                 absl::GetFlag(FLAGS_count), absl::GetFlag(FLAGS_join_rate));
+  absl::Status s = loop.Run(&g_stop);
+  counters->done.store(1);
+  if (!s.ok()) {
+    std::fprintf(stderr, "swarm: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+struct Totals {
+  uint64_t started = 0, welcomed = 0, rejoins = 0, tasks = 0, dropped = 0,
+           errors = 0, done = 0, late_beats = 0, max_beat_gap_ms = 0;
+};
+
+Totals Sum(const SwarmShared& shared, int procs) {
+  Totals t;
+  for (int k = 0; k < procs; ++k) {
+    const SwarmCounters& c = shared.procs[k];
+    t.started += c.started.load();
+    t.welcomed += c.welcomed.load();
+    t.rejoins += c.rejoins.load();
+    t.tasks += c.tasks.load();
+    t.dropped += c.dropped.load();
+    t.errors += c.errors.load();
+    t.done += c.done.load();
+    t.late_beats += c.late_beats.load();
+    t.max_beat_gap_ms = std::max(t.max_beat_gap_ms, c.max_beat_gap_ms.load());
+  }
+  return t;
+}
+
+struct Row {
+  int workers = 0;
+  int task_us = 0;
+  double offered = 0;     // tasks/s the workers could take
+  uint64_t joined = 0;    // welcomed
+  double join_s = 0;      // until all were welcomed
+  double routed = 0;      // tasks/s through the master, in the window
+  double cpu_share = 0;   // the master's CPU in the window, per wall second
+  double cpu_us_per_task = 0;
+  double rss_mb = 0;
+  double hwm_mb = 0;
+  double p50_ms = 0, p99_ms = 0;
+  uint64_t lost = 0;      // "lost remote worker" before the stop
+  uint64_t rejoins = 0;   // Rejoin messages received
+  int exit_code = -1;
+  std::string note;
+};
+
+std::string SelfExe() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
+}
+
+// Starts argv[0] with `args`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args) {
+  std::vector<std::string> store = args;
+  std::vector<char*> argv;
+  for (std::string& a : store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+double Since(base::Instant t) {
+  return std::chrono::duration<double>(base::Now() - t).count();
+}
+
+Row RunOne(const std::string& master_bin, int n, const std::string& dir) {
+  Row row;
+  row.workers = n;
+  const int task_us = absl::GetFlag(FLAGS_task_us) > 0
+                          ? absl::GetFlag(FLAGS_task_us)
+                          : std::max(1, static_cast<int>(n * 1e6 / absl::GetFlag(FLAGS_rate)));
+  row.task_us = task_us;
+  row.offered = n * 1e6 / task_us;
+  const double window = absl::GetFlag(FLAGS_window_s);
+  const double join_rate = absl::GetFlag(FLAGS_join_rate);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::filesystem::create_directories(dir, ec);
+  if (absl::Status s = proto::GenerateKeyDir(dir + "/keys"); !s.ok()) {
+    row.note = std::string(s.message());
+    return row;
+  }
+  const std::string shared_path = dir + "/shared";
+  absl::StatusOr<base::SharedPage> page =
+      base::SharedPage::Map(shared_path, /*create=*/true, sizeof(SwarmShared));
+  if (!page.ok()) {
+    row.note = std::string(page.status().message());
+    return row;
+  }
+  auto* shared = static_cast<SwarmShared*>(page->data());
+  // Enough tasks that the batch is still running when the window ends
+  // (SIGINT ends it), and few enough to be cheap to check.
+  const double horizon = window + n / join_rate + 30;
+  const uint64_t total = static_cast<uint64_t>(
+      std::clamp(row.offered * horizon, 10000.0, 20'000'000.0));
+  std::vector<std::string> args = {
+      "--workers=0", "--listen=tcp://127.0.0.1:0",
+      absl::StrCat("--keys=", dir, "/keys"), "--format=csv", "--output=-",
+      absl::StrCat("--tasks=swarm 0..", total - 1)};
+  for (absl::string_view a : absl::StrSplit(absl::GetFlag(FLAGS_master_args), ' ',
+                                            absl::SkipEmpty())) {
+    args.emplace_back(a);
+  }
+  MasterProcess master(shared);
+  RaiseFileLimit(static_cast<rlim_t>(absl::GetFlag(FLAGS_master_nofile)));
+  absl::Status started = master.Start(master_bin, args, dir + "/master.log");
+  RaiseFileLimit(0);
+  if (!started.ok()) {
+    row.note = std::string(started.message());
+    return row;
+  }
+  absl::StatusOr<std::string> endpoint = master.WaitEndpoint(std::chrono::seconds(30));
+  if (!endpoint.ok()) {
+    row.note = std::string(endpoint.status().message());
+    return row;
+  }
+  int procs = absl::GetFlag(FLAGS_procs);
+  // libzmq cancels a timer by a linear search of its I/O thread's timers,
+  // and each tcp connection with ZMTP heartbeats (ApplyTcpLiveness, as the
+  // real worker sets) cancels one a second: thousands of connections in one
+  // process would make the swarm itself the bottleneck, which a real worker,
+  // alone in its process, never is.
+  if (procs <= 0) procs = (n + 249) / 250;
+  procs = std::clamp(procs, 1, std::min(n, kMaxSwarmProcs));
+  std::vector<pid_t> swarm;
+  for (int k = 0, first = 0; k < procs; ++k) {
+    const int count = n / procs + (k < n % procs ? 1 : 0);
+    swarm.push_back(Spawn(
+        {SelfExe(), "--role=swarm", "--endpoint=" + *endpoint,
+         absl::StrCat("--keys=", dir, "/keys"), "--shared=" + shared_path,
+         absl::StrCat("--first=", first), absl::StrCat("--count=", count),
+         absl::StrCat("--proc=", k), absl::StrCat("--task_us=", task_us),
+         absl::StrCat("--join_rate=", join_rate / procs)}));
+    first += count;
+  }
+  // Every worker welcomed, then 1 s for the batch sizes to settle.
+  const base::Instant t_start = base::Now();
+  const double join_deadline = n / join_rate * 3 + 60;
+  while (Sum(*shared, procs).welcomed < static_cast<uint64_t>(n) &&
+         Since(t_start) < join_deadline && Sum(*shared, procs).done == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  row.joined = Sum(*shared, procs).welcomed;
+  row.join_s = Since(t_start);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+
+  absl::StatusOr<ProcSample> before = ReadProc(master.pid());
+  const uint64_t records0 = master.records();
+  const base::Instant t0 = base::Now();
+  master.OpenWindow();
+  pid_t window_cmd = -1;
+  if (std::string cmd = absl::GetFlag(FLAGS_window_cmd); !cmd.empty()) {
+    cmd = absl::StrReplaceAll(cmd, {{"{pid}", absl::StrCat(master.pid())}});
+    window_cmd = Spawn({"/bin/sh", "-c", cmd});
+  }
+  while (Since(t0) < window && Sum(*shared, procs).done < static_cast<uint64_t>(procs)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  absl::StatusOr<ProcSample> after = ReadProc(master.pid());
+  const uint64_t records1 = master.records();
+  const double dt = Since(t0);
+  master.CloseWindow();
+  if (window_cmd > 0) waitpid(window_cmd, nullptr, 0);
+  row.lost = master.lost();
+  row.rejoins = Sum(*shared, procs).rejoins;
+  if (before.ok() && after.ok() && records1 > records0) {
+    row.routed = static_cast<double>(records1 - records0) / dt;
+    row.cpu_share = (after->cpu_s - before->cpu_s) / dt;
+    row.cpu_us_per_task =
+        (after->cpu_s - before->cpu_s) * 1e6 / static_cast<double>(records1 - records0);
+    row.rss_mb = after->rss_mb;
+    row.hwm_mb = after->hwm_mb;
+  }
+  const std::vector<double> lat = master.latencies_us();
+  row.p50_ms = Percentile(lat, 50) / 1000;
+  row.p99_ms = Percentile(lat, 99) / 1000;
+
+  master.Interrupt();
+  absl::StatusOr<int> code = master.Wait(std::chrono::seconds(60));
+  row.exit_code = code.ok() ? *code : -1;
+  for (pid_t pid : swarm) kill(pid, SIGTERM);
+  for (pid_t pid : swarm) waitpid(pid, nullptr, 0);
+  const Totals t = Sum(*shared, procs);
+  if (t.dropped + t.errors > 0) {
+    row.note = absl::StrCat(t.dropped, " frames dropped, ", t.errors, " sends failed");
+  }
+  if (row.lost + row.rejoins > 0 || t.late_beats > 0) {
+    // Whose fault: heartbeats the swarm itself sent late.
+    absl::StrAppend(&row.note, row.note.empty() ? "" : "; ", "swarm heartbeats late: ",
+                    t.late_beats, " (longest gap ", t.max_beat_gap_ms, " ms); ",
+                    row.rejoins, " told to rejoin");
+  }
+  if (row.joined < static_cast<uint64_t>(n)) {
+    absl::StrAppend(&row.note, row.note.empty() ? "" : "; ", "only ", row.joined, " of ",
+                    n, " welcomed (see ", dir, "/master.log)");
+  }
+  return row;
+}
+
+int RunDriver() {
+  RaiseFileLimit(0);
+  std::string master = absl::GetFlag(FLAGS_master);
+  if (master.empty()) {
+    absl::StatusOr<std::string> found = FindRunfile("master/master");
+    if (!found.ok()) {
+      std::fprintf(stderr, "swarm: %s; pass --master\n",
+                   std::string(found.status().message()).c_str());
+      return 2;
+    }
+    master = *found;
+  }
+  std::vector<int> sizes;
+  for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_workers), ',',
+                                            absl::SkipEmpty())) {
+    int n = 0;
+    if (!absl::SimpleAtoi(w, &n) || n < 1) {
+      std::fprintf(stderr, "swarm: --workers: %s is not a count\n", std::string(w).c_str());
+      return 2;
+    }
+    sizes.push_back(n);
+  }
+  std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) {
+    char dir[] = "/tmp/taskfarm-swarm.XXXXXX";
+    out = mkdtemp(dir) ? dir : "/tmp";
+  }
+  std::printf("swarm: the real master against N simulated remote workers, tcp + CURVE "
+              "on loopback; %ld CPUs; file limit %lu; logs in %s\n",
+              sysconf(_SC_NPROCESSORS_ONLN), static_cast<unsigned long>(FileLimit()),
+              out.c_str());
+  std::printf("%7s %8s %10s %7s %7s %10s %7s %9s %8s %8s %8s %8s %5s %5s\n", "workers",
+              "task_us", "offered/s", "joined", "join_s", "routed/s", "cpu%", "us/task",
+              "RSS_MB", "peak_MB", "p50_ms", "p99_ms", "lost", "exit");
+  std::vector<Row> rows;
+  for (int n : sizes) {
+    Row r = RunOne(master, n, absl::StrCat(out, "/n", n));
+    std::printf("%7d %8d %10.0f %7lu %7.1f %10.0f %7.1f %9.2f %8.1f %8.1f %8.2f %8.2f %5lu %5d%s%s\n",
+                r.workers, r.task_us, r.offered, static_cast<unsigned long>(r.joined),
+                r.join_s, r.routed, r.cpu_share * 100, r.cpu_us_per_task, r.rss_mb,
+                r.hwm_mb, r.p50_ms, r.p99_ms, static_cast<unsigned long>(r.lost + r.rejoins),
+                r.exit_code, r.note.empty() ? "" : "  ", r.note.c_str());
+    std::fflush(stdout);
+    rows.push_back(r);
+  }
+  // Tab-separated lines for bench/run_all.sh: target, goal, measured.
+  const std::string how = absl::GetFlag(FLAGS_task_us) > 0
+                              ? absl::StrCat(absl::GetFlag(FLAGS_task_us), " us tasks")
+                              : absl::StrCat(absl::GetFlag(FLAGS_rate), " tasks/s offered");
+  const std::string extra = absl::GetFlag(FLAGS_master_args);
+  auto find = [&rows](int n) -> const Row* {
+    for (const Row& r : rows) if (r.workers == n) return &r;
+    return nullptr;
+  };
+  for (const Row& r : rows) {
+    std::printf("summary\tswarm, %d workers (%s%s%s)\t-\t%.0f tasks/s, master %.2f us "
+                "CPU/task (%.0f%% of a core), RSS %.1f MB, p50 %.2f ms, p99 %.2f ms, "
+                "lost %lu\n",
+                r.workers, how.c_str(), extra.empty() ? "" : ", ", extra.c_str(), r.routed,
+                r.cpu_us_per_task, r.cpu_share * 100, r.rss_mb, r.p50_ms, r.p99_ms,
+                static_cast<unsigned long>(r.lost));
+  }
+  if (const Row *one = find(1), *thousand = find(1000);
+      one != nullptr && thousand != nullptr && one->cpu_us_per_task > 0) {
+    std::printf("summary\tmaster CPU/task, 1,000 vs 1 workers (%s%s%s)\t<= 2x\t%.2fx "
+                "(%.2f us vs %.2f us)\n",
+                how.c_str(), extra.empty() ? "" : ", ", extra.c_str(),
+                thousand->cpu_us_per_task / one->cpu_us_per_task,
+                thousand->cpu_us_per_task, one->cpu_us_per_task);
+  }
+  if (const Row* big = find(5000)) {
+    std::printf("summary\tworkers wrongly lost, 5,000 workers\t0\t%lu (%lu of 5000 "
+                "joined)\n",
+                static_cast<unsigned long>(big->lost),
+                static_cast<unsigned long>(big->joined));
+    std::printf("summary\tmaster RSS, 5,000 workers\t< 128 MB\t%.1f MB (peak %.1f)\n",
+                big->rss_mb, big->hwm_mb);
+  }
+  if (absl::GetFlag(FLAGS_task_us) > 0) {
+    // One core routes 1 / (CPU per task) tasks a second; a worker running
+    // tasks of task_us asks for 1e6 / task_us of them.
+    double best = 0;
+    for (const Row& r : rows) {
+      if (r.cpu_us_per_task > 0 && r.cpu_share < 0.9) {
+        best = std::max(best, 1e6 / r.cpu_us_per_task / (1e6 / r.task_us));
+      }
+    }
+    std::printf("summary\tworkers one master core feeds (%d us tasks)\t-\t%.0f (from the "
+                "busiest row under 90%% of a core)\n",
+                absl::GetFlag(FLAGS_task_us), best);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace taskfarm::bench
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_role) == "swarm") return taskfarm::bench::RunSwarmProcess();
+  return taskfarm::bench::RunDriver();
+}
