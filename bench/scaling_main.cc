@@ -252,9 +252,9 @@ int Run() {
                 "speedup\n",
                 cores, farm, farm / ceiling);
     std::printf("summary\tscaling at W = cores = %d, %d x '%s' (tasks phase)\t>= 0.97 "
-                "of plain\t%.3f of plain (taskfarm %.3f, plain %.3f; whole run %.3f)\n",
+                "of plain\t%.3f of plain (taskfarm %.3f, plain %.3f; whole run %.3f)\t%s\n",
                 cores, tasks, task.c_str(), farm / ceiling, farm, ceiling,
-                at_cores->speedup);
+                at_cores->speedup, farm / ceiling >= 0.97 ? "met" : "NOT MET");
   }
   return 0;
 }

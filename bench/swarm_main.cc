@@ -387,26 +387,29 @@ int RunDriver() {
   for (const Row& r : rows) {
     std::printf("summary\tswarm, %d workers (%s%s%s)\t-\t%.0f tasks/s, master %.2f us "
                 "CPU/task (%.0f%% of a core), RSS %.1f MB, p50 %.2f ms, p99 %.2f ms, "
-                "lost %lu\n",
+                "lost %lu\t-\n",
                 r.workers, how.c_str(), extra.empty() ? "" : ", ", extra.c_str(), r.routed,
                 r.cpu_us_per_task, r.cpu_share * 100, r.rss_mb, r.p50_ms, r.p99_ms,
                 static_cast<unsigned long>(r.lost));
   }
   if (const Row *one = find(1), *thousand = find(1000);
       one != nullptr && thousand != nullptr && one->cpu_us_per_task > 0) {
+    const double ratio = thousand->cpu_us_per_task / one->cpu_us_per_task;
     std::printf("summary\tmaster CPU/task, 1,000 vs 1 workers (%s%s%s)\t<= 2x\t%.2fx "
-                "(%.2f us vs %.2f us)\n",
-                how.c_str(), extra.empty() ? "" : ", ", extra.c_str(),
-                thousand->cpu_us_per_task / one->cpu_us_per_task,
-                thousand->cpu_us_per_task, one->cpu_us_per_task);
+                "(%.2f us vs %.2f us)\t%s\n",
+                how.c_str(), extra.empty() ? "" : ", ", extra.c_str(), ratio,
+                thousand->cpu_us_per_task, one->cpu_us_per_task,
+                ratio <= 2 && thousand->joined == 1000 ? "met" : "NOT MET");
   }
   if (const Row* big = find(5000)) {
     std::printf("summary\tworkers wrongly lost, 5,000 workers\t0\t%lu (%lu of 5000 "
-                "joined)\n",
+                "joined)\t%s\n",
                 static_cast<unsigned long>(big->lost),
-                static_cast<unsigned long>(big->joined));
-    std::printf("summary\tmaster RSS, 5,000 workers\t< 128 MB\t%.1f MB (peak %.1f)\n",
-                big->rss_mb, big->hwm_mb);
+                static_cast<unsigned long>(big->joined),
+                big->lost == 0 && big->joined == 5000 ? "met" : "NOT MET");
+    std::printf("summary\tmaster RSS, 5,000 workers\t< 128 MB\t%.1f MB (peak %.1f)\t%s\n",
+                big->rss_mb, big->hwm_mb,
+                big->hwm_mb < 128 && big->joined == 5000 ? "met" : "NOT MET");
   }
   if (absl::GetFlag(FLAGS_task_us) > 0) {
     // One core routes 1 / (CPU per task) tasks a second; a worker running
@@ -418,7 +421,7 @@ int RunDriver() {
       }
     }
     std::printf("summary\tworkers one master core feeds (%d us tasks)\t-\t%.0f (from the "
-                "busiest row under 90%% of a core)\n",
+                "busiest row under 90%% of a core)\t-\n",
                 absl::GetFlag(FLAGS_task_us), best);
   }
   return 0;
