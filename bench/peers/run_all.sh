@@ -25,8 +25,8 @@
 # start: the machine is shared, and the table shows the median.
 #
 # Everything printed also goes to --results (default bench/results/) as
-# DATE_peers.txt, with the table as DATE_peers.csv; --results=none keeps
-# nothing.
+# DATE_peers.txt, with the table as DATE_peers.csv and the raw runs as
+# DATE_peers_runs.tsv; --results=none keeps nothing.
 set -uo pipefail
 
 runs=3
@@ -49,7 +49,7 @@ for arg in "$@"; do
     --workdir=*) workdir="${arg#*=}" ;;
     --keep) keep=1 ;;
     --results=*) results_dir="${arg#*=}" ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_all.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -206,4 +206,5 @@ echo "Median of $runs runs each, wall time of the whole process; 1 worker;" \
      "$(nproc) CPUs shared; $(date -u +%Y-%m-%d)"
 "$py" bench/peers/summarize.py "$results" --full="$count" ${csv:+--csv="$csv"}
 [[ $keep == 1 ]] && echo "raw runs kept in $results"
+[[ "$results_dir" != none ]] && cp "$results" "$results_dir/${stamp}_peers_runs.tsv"
 exit "$failed"
