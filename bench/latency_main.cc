@@ -67,31 +67,17 @@ double Micros(Clock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }
 
-std::string SelfExe() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
-}
-
 // A private directory for ipc endpoints; removed by the caller.
 std::string TempDir() {
   char dir[] = "/tmp/taskfarm-latency.XXXXXX";
   return mkdtemp(dir) ? dir : "/tmp";
 }
 
+// Spawn with standard error to /dev/null when `quiet`.
 pid_t Spawn(const std::vector<std::string>& args, int stdout_fd, bool quiet) {
-  std::vector<std::string> store = args;
-  std::vector<char*> argv;
-  for (std::string& a : store) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (stdout_fd >= 0) dup2(stdout_fd, STDOUT_FILENO);
-    const int null = open("/dev/null", O_WRONLY);
-    if (quiet && null >= 0) dup2(null, STDERR_FILENO);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  const int null = quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
+  const pid_t pid = bench::Spawn(args, stdout_fd, null);
+  if (null >= 0) close(null);
   return pid;
 }
 

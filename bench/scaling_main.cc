@@ -128,21 +128,12 @@ int RunPlain(const std::string& line, int count) {
 // Wall time of `copies` processes at once, each running --task `count`
 // times (this binary again, --plain_tasks).
 double PlainCopies(int copies, int count) {
-  char self[4096];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  const std::string exe(self, n > 0 ? static_cast<size_t>(n) : 0);
+  const std::vector<std::string> argv = {
+      SelfExe(), absl::StrCat("--task=", absl::GetFlag(FLAGS_task)),
+      absl::StrCat("--plain_tasks=", count)};
   const auto start = std::chrono::steady_clock::now();
   std::vector<pid_t> pids;
-  for (int i = 0; i < copies; ++i) {
-    const std::string task = absl::StrCat("--task=", absl::GetFlag(FLAGS_task));
-    const std::string k = absl::StrCat("--plain_tasks=", count);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      execl(exe.c_str(), exe.c_str(), task.c_str(), k.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    pids.push_back(pid);
-  }
+  for (int i = 0; i < copies; ++i) pids.push_back(Spawn(argv));
   for (pid_t pid : pids) waitpid(pid, nullptr, 0);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

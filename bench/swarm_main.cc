@@ -172,26 +172,6 @@ struct Row {
   std::string note;
 };
 
-std::string SelfExe() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
-}
-
-// Starts argv[0] with `args`; returns its pid.
-pid_t Spawn(const std::vector<std::string>& args) {
-  std::vector<std::string> store = args;
-  std::vector<char*> argv;
-  for (std::string& a : store) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 double Since(base::Instant t) {
   return std::chrono::duration<double>(base::Now() - t).count();
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/clock.h"
+#include "bench/scale/batch_run.h"
 
 namespace taskfarm::bench {
 namespace {
@@ -42,21 +43,12 @@ absl::Status MasterProcess::Start(const std::string& binary,
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
     return absl::InternalError("pipe failed");
   }
-  std::vector<std::string> store = {binary};
-  store.insert(store.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : store) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_ = fork();
-  if (pid_ < 0) return absl::InternalError("fork failed");
-  if (pid_ == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    dup2(err[1], STDERR_FILENO);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
+  std::vector<std::string> argv = {binary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_ = Spawn(argv, out[1], err[1]);
   close(out[1]);
   close(err[1]);
+  if (pid_ < 0) return absl::InternalError("fork failed");
   output_reader_ = std::thread([this, fd = out[0]] { ReadOutput(fd); });
   error_reader_ = std::thread([this, fd = err[0], log_path] { ReadErrors(fd, log_path); });
   return absl::OkStatus();
