@@ -350,7 +350,7 @@ int RunDriver() {
     std::printf("%7d %8d %10.0f %7lu %7.1f %10.0f %7.1f %9.2f %8.1f %8.1f %8.2f %8.2f %5lu %5d%s%s\n",
                 r.workers, r.task_us, r.offered, static_cast<unsigned long>(r.joined),
                 r.join_s, r.routed, r.cpu_share * 100, r.cpu_us_per_task, r.rss_mb,
-                r.hwm_mb, r.p50_ms, r.p99_ms, static_cast<unsigned long>(r.lost + r.rejoins),
+                r.hwm_mb, r.p50_ms, r.p99_ms, static_cast<unsigned long>(r.lost),
                 r.exit_code, r.note.empty() ? "" : "  ", r.note.c_str());
     std::fflush(stdout);
     rows.push_back(r);
