@@ -31,30 +31,23 @@
 
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "base/clock.h"
 #include "base/shared_page.h"
 #include "bench/scale/batch_run.h"
-#include "bench/scale/percentiles.h"
-#include "bench/sim/master_process.h"
-#include "bench/sim/proc_stat.h"
 #include "bench/sim/shared_state.h"
 #include "bench/sim/swarm_loop.h"
+#include "bench/sim/swarm_run.h"
 #include "proto/curve.h"
 
 ABSL_FLAG(std::string, workers, "1,10,100,1000,5000", "simulated workers, a list");
@@ -83,18 +76,6 @@ namespace taskfarm::bench {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-
-void RaiseFileLimit(rlim_t soft) {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
-  rl.rlim_cur = soft == 0 ? rl.rlim_max : std::min(soft, rl.rlim_max);
-  (void)setrlimit(RLIMIT_NOFILE, &rl);
-}
-
-rlim_t FileLimit() {
-  rlimit rl{};
-  return getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 0;
-}
 
 // One swarm process: workers --first .. --first + --count - 1.
 int RunSwarmProcess() {
@@ -132,184 +113,6 @@ int RunSwarmProcess() {
   return 0;
 }
 
-struct Totals {
-  uint64_t started = 0, welcomed = 0, rejoins = 0, tasks = 0, dropped = 0,
-           errors = 0, done = 0, late_beats = 0, max_beat_gap_ms = 0;
-};
-
-Totals Sum(const SwarmShared& shared, int procs) {
-  Totals t;
-  for (int k = 0; k < procs; ++k) {
-    const SwarmCounters& c = shared.procs[k];
-    t.started += c.started.load();
-    t.welcomed += c.welcomed.load();
-    t.rejoins += c.rejoins.load();
-    t.tasks += c.tasks.load();
-    t.dropped += c.dropped.load();
-    t.errors += c.errors.load();
-    t.done += c.done.load();
-    t.late_beats += c.late_beats.load();
-    t.max_beat_gap_ms = std::max(t.max_beat_gap_ms, c.max_beat_gap_ms.load());
-  }
-  return t;
-}
-
-struct Row {
-  int workers = 0;
-  int task_us = 0;
-  double offered = 0;     // tasks/s the workers could take
-  uint64_t joined = 0;    // welcomed
-  double join_s = 0;      // until all were welcomed
-  double routed = 0;      // tasks/s through the master, in the window
-  double cpu_share = 0;   // the master's CPU in the window, per wall second
-  double cpu_us_per_task = 0;
-  double rss_mb = 0;
-  double hwm_mb = 0;
-  double p50_ms = 0, p99_ms = 0;
-  uint64_t lost = 0;      // "lost remote worker" before the stop
-  uint64_t rejoins = 0;   // Rejoin messages received
-  int exit_code = -1;
-  std::string note;
-};
-
-double Since(base::Instant t) {
-  return std::chrono::duration<double>(base::Now() - t).count();
-}
-
-Row RunOne(const std::string& master_bin, int n, const std::string& dir) {
-  Row row;
-  row.workers = n;
-  const int task_us = absl::GetFlag(FLAGS_task_us) > 0
-                          ? absl::GetFlag(FLAGS_task_us)
-                          : std::max(1, static_cast<int>(n * 1e6 / absl::GetFlag(FLAGS_rate)));
-  row.task_us = task_us;
-  row.offered = n * 1e6 / task_us;
-  const double window = absl::GetFlag(FLAGS_window_s);
-  const double join_rate = absl::GetFlag(FLAGS_join_rate);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  std::filesystem::create_directories(dir, ec);
-  if (absl::Status s = proto::GenerateKeyDir(dir + "/keys"); !s.ok()) {
-    row.note = std::string(s.message());
-    return row;
-  }
-  const std::string shared_path = dir + "/shared";
-  absl::StatusOr<base::SharedPage> page =
-      base::SharedPage::Map(shared_path, /*create=*/true, sizeof(SwarmShared));
-  if (!page.ok()) {
-    row.note = std::string(page.status().message());
-    return row;
-  }
-  auto* shared = static_cast<SwarmShared*>(page->data());
-  // Enough tasks that the batch is still running when the window ends
-  // (SIGINT ends it), and few enough to be cheap to check.
-  const double horizon = window + n / join_rate + 30;
-  const uint64_t total = static_cast<uint64_t>(
-      std::clamp(row.offered * horizon, 10000.0, 20'000'000.0));
-  std::vector<std::string> args = {
-      "--workers=0", "--listen=tcp://127.0.0.1:0",
-      absl::StrCat("--keys=", dir, "/keys"), "--format=csv", "--output=-",
-      absl::StrCat("--tasks=swarm 0..", total - 1)};
-  for (absl::string_view a : absl::StrSplit(absl::GetFlag(FLAGS_master_args), ' ',
-                                            absl::SkipEmpty())) {
-    args.emplace_back(a);
-  }
-  MasterProcess master(shared);
-  RaiseFileLimit(static_cast<rlim_t>(absl::GetFlag(FLAGS_master_nofile)));
-  absl::Status started = master.Start(master_bin, args, dir + "/master.log");
-  RaiseFileLimit(0);
-  if (!started.ok()) {
-    row.note = std::string(started.message());
-    return row;
-  }
-  absl::StatusOr<std::string> endpoint = master.WaitEndpoint(std::chrono::seconds(30));
-  if (!endpoint.ok()) {
-    row.note = std::string(endpoint.status().message());
-    return row;
-  }
-  int procs = absl::GetFlag(FLAGS_procs);
-  // libzmq cancels a timer by a linear search of its I/O thread's timers,
-  // and each tcp connection with ZMTP heartbeats (ApplyTcpLiveness, as the
-  // real worker sets) cancels one a second: thousands of connections in one
-  // process would make the swarm itself the bottleneck, which a real worker,
-  // alone in its process, never is.
-  if (procs <= 0) procs = (n + 249) / 250;
-  procs = std::clamp(procs, 1, std::min(n, kMaxSwarmProcs));
-  std::vector<pid_t> swarm;
-  for (int k = 0, first = 0; k < procs; ++k) {
-    const int count = n / procs + (k < n % procs ? 1 : 0);
-    swarm.push_back(Spawn(
-        {SelfExe(), "--role=swarm", "--endpoint=" + *endpoint,
-         absl::StrCat("--keys=", dir, "/keys"), "--shared=" + shared_path,
-         absl::StrCat("--first=", first), absl::StrCat("--count=", count),
-         absl::StrCat("--proc=", k), absl::StrCat("--task_us=", task_us),
-         absl::StrCat("--join_rate=", join_rate / procs)}));
-    first += count;
-  }
-  // Every worker welcomed, then 1 s for the batch sizes to settle.
-  const base::Instant t_start = base::Now();
-  const double join_deadline = n / join_rate * 3 + 60;
-  while (Sum(*shared, procs).welcomed < static_cast<uint64_t>(n) &&
-         Since(t_start) < join_deadline && Sum(*shared, procs).done == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  row.joined = Sum(*shared, procs).welcomed;
-  row.join_s = Since(t_start);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-
-  absl::StatusOr<ProcSample> before = ReadProc(master.pid());
-  const uint64_t records0 = master.records();
-  const base::Instant t0 = base::Now();
-  master.OpenWindow();
-  pid_t window_cmd = -1;
-  if (std::string cmd = absl::GetFlag(FLAGS_window_cmd); !cmd.empty()) {
-    cmd = absl::StrReplaceAll(cmd, {{"{pid}", absl::StrCat(master.pid())}});
-    window_cmd = Spawn({"/bin/sh", "-c", cmd});
-  }
-  while (Since(t0) < window && Sum(*shared, procs).done < static_cast<uint64_t>(procs)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  absl::StatusOr<ProcSample> after = ReadProc(master.pid());
-  const uint64_t records1 = master.records();
-  const double dt = Since(t0);
-  master.CloseWindow();
-  if (window_cmd > 0) waitpid(window_cmd, nullptr, 0);
-  row.lost = master.lost();
-  row.rejoins = Sum(*shared, procs).rejoins;
-  if (before.ok() && after.ok() && records1 > records0) {
-    row.routed = static_cast<double>(records1 - records0) / dt;
-    row.cpu_share = (after->cpu_s - before->cpu_s) / dt;
-    row.cpu_us_per_task =
-        (after->cpu_s - before->cpu_s) * 1e6 / static_cast<double>(records1 - records0);
-    row.rss_mb = after->rss_mb;
-    row.hwm_mb = after->hwm_mb;
-  }
-  const std::vector<double> lat = master.latencies_us();
-  row.p50_ms = Percentile(lat, 50) / 1000;
-  row.p99_ms = Percentile(lat, 99) / 1000;
-
-  master.Interrupt();
-  absl::StatusOr<int> code = master.Wait(std::chrono::seconds(60));
-  row.exit_code = code.ok() ? *code : -1;
-  for (pid_t pid : swarm) kill(pid, SIGTERM);
-  for (pid_t pid : swarm) waitpid(pid, nullptr, 0);
-  const Totals t = Sum(*shared, procs);
-  if (t.dropped + t.errors > 0) {
-    row.note = absl::StrCat(t.dropped, " frames dropped, ", t.errors, " sends failed");
-  }
-  if (row.lost + row.rejoins > 0 || t.late_beats > 0) {
-    // Whose fault: heartbeats the swarm itself sent late.
-    absl::StrAppend(&row.note, row.note.empty() ? "" : "; ", "swarm heartbeats late: ",
-                    t.late_beats, " (longest gap ", t.max_beat_gap_ms, " ms); ",
-                    row.rejoins, " told to rejoin");
-  }
-  if (row.joined < static_cast<uint64_t>(n)) {
-    absl::StrAppend(&row.note, row.note.empty() ? "" : "; ", "only ", row.joined, " of ",
-                    n, " welcomed (see ", dir, "/master.log)");
-  }
-  return row;
-}
-
 int RunDriver() {
   RaiseFileLimit(0);
   std::string master = absl::GetFlag(FLAGS_master);
@@ -344,9 +147,22 @@ int RunDriver() {
   std::printf("%7s %8s %10s %7s %7s %10s %7s %9s %8s %8s %8s %8s %5s %5s\n", "workers",
               "task_us", "offered/s", "joined", "join_s", "routed/s", "cpu%", "us/task",
               "RSS_MB", "peak_MB", "p50_ms", "p99_ms", "lost", "exit");
-  std::vector<Row> rows;
+  std::vector<SwarmRow> rows;
   for (int n : sizes) {
-    Row r = RunOne(master, n, absl::StrCat(out, "/n", n));
+    SwarmRunOptions options;
+    options.master_bin = master;
+    options.workers = n;
+    options.task_us = absl::GetFlag(FLAGS_task_us);
+    options.rate = absl::GetFlag(FLAGS_rate);
+    options.window_s = absl::GetFlag(FLAGS_window_s);
+    options.procs = absl::GetFlag(FLAGS_procs);
+    options.join_rate = absl::GetFlag(FLAGS_join_rate);
+    options.master_args = absl::StrSplit(absl::GetFlag(FLAGS_master_args), ' ',
+                                         absl::SkipEmpty());
+    options.master_nofile = absl::GetFlag(FLAGS_master_nofile);
+    options.window_cmd = absl::GetFlag(FLAGS_window_cmd);
+    options.dir = absl::StrCat(out, "/n", n);
+    SwarmRow r = RunSwarm(options);
     std::printf("%7d %8d %10.0f %7lu %7.1f %10.0f %7.1f %9.2f %8.1f %8.1f %8.2f %8.2f %5lu %5d%s%s\n",
                 r.workers, r.task_us, r.offered, static_cast<unsigned long>(r.joined),
                 r.join_s, r.routed, r.cpu_share * 100, r.cpu_us_per_task, r.rss_mb,
@@ -360,11 +176,11 @@ int RunDriver() {
                               ? absl::StrCat(absl::GetFlag(FLAGS_task_us), " us tasks")
                               : absl::StrCat(absl::GetFlag(FLAGS_rate), " tasks/s offered");
   const std::string extra = absl::GetFlag(FLAGS_master_args);
-  auto find = [&rows](int n) -> const Row* {
-    for (const Row& r : rows) if (r.workers == n) return &r;
+  auto find = [&rows](int n) -> const SwarmRow* {
+    for (const SwarmRow& r : rows) if (r.workers == n) return &r;
     return nullptr;
   };
-  for (const Row& r : rows) {
+  for (const SwarmRow& r : rows) {
     std::printf("summary\tswarm, %d workers (%s%s%s)\t-\t%.0f tasks/s, master %.2f us "
                 "CPU/task (%.0f%% of a core), RSS %.1f MB, p50 %.2f ms, p99 %.2f ms, "
                 "lost %lu\t-\n",
@@ -372,7 +188,7 @@ int RunDriver() {
                 r.cpu_us_per_task, r.cpu_share * 100, r.rss_mb, r.p50_ms, r.p99_ms,
                 static_cast<unsigned long>(r.lost));
   }
-  if (const Row *one = find(1), *thousand = find(1000);
+  if (const SwarmRow *one = find(1), *thousand = find(1000);
       one != nullptr && thousand != nullptr && one->cpu_us_per_task > 0) {
     const double ratio = thousand->cpu_us_per_task / one->cpu_us_per_task;
     std::printf("summary\tmaster CPU/task, 1,000 vs 1 workers (%s%s%s)\t<= 2x\t%.2fx "
@@ -381,7 +197,7 @@ int RunDriver() {
                 thousand->cpu_us_per_task, one->cpu_us_per_task,
                 ratio <= 2 && thousand->joined == 1000 ? "met" : "NOT MET");
   }
-  if (const Row* big = find(5000)) {
+  if (const SwarmRow* big = find(5000)) {
     std::printf("summary\tworkers wrongly lost, 5,000 workers\t0\t%lu (%lu of 5000 "
                 "joined)\t%s\n",
                 static_cast<unsigned long>(big->lost),
@@ -395,7 +211,7 @@ int RunDriver() {
     // One core routes 1 / (CPU per task) tasks a second; a worker running
     // tasks of task_us asks for 1e6 / task_us of them.
     double best = 0;
-    for (const Row& r : rows) {
+    for (const SwarmRow& r : rows) {
       if (r.cpu_us_per_task > 0 && r.cpu_share < 0.9) {
         best = std::max(best, 1e6 / r.cpu_us_per_task / (1e6 / r.task_us));
       }
