@@ -1,37 +1,56 @@
 #!/usr/bin/env bash
-# Issue 5's performance targets, measured in one go, with one summary table.
+# Every performance target of issue 11 (and issue 5's memory bound), measured
+# in one go, printed side by side in one table.
 #
-#   bench/run_all.sh [--runs=3] [--count=1000000] [--mem_tasks=100000000]
-#                    [--out=DIR] [--skip=REGEX]
+#   bench/run_all.sh [--runs=3] [--count=1000000] [--rate=20000]
+#                    [--mem_tasks=100000000] [--skip=REGEX] [--out=DIR]
+#                    [--results=DIR|none]
 #
 # Sections (--skip=REGEX leaves out those whose name matches):
-#   tiny     --count tasks `fib N` from a file, --workers=1, jsonl to a file,
-#            whole process: taskfarm and bench/peers/single_process
-#            alternately --runs times, fastest of each; outputs checked
-#   latency  //bench:latency: bare ipc round trip vs one task in flight,
-#            worker start-up and RSS
-#   routing  //bench:routing_benchmark: the master's cost per task
-#   scaling  //bench:scaling: 200 x `primes 3000000`, W = 1 .. 2 x cores
+#   tiny     --count tasks `fib N` from a file, one worker, jsonl to a file,
+#            whole process: taskfarm, the strongest Node.js peers and the
+#            single-process limit, --runs times round-robin, outputs checked
+#            (bench/peers/run_all.sh): tasks/s and the ratio to the
+#            strongest Node.js peer
+#   latency  //bench:latency: a lone task against a bare ipc round trip, a
+#            one-task batch as a whole process, worker start-up and RSS
+#   swarm    //bench:swarm: the real master against N simulated remote
+#            workers over tcp + CURVE: N = 1, 10, 100, 1,000, 5,000 at
+#            --rate tasks/s offered in all (tasks/s routed, master CPU per
+#            task, RSS, result latency, workers lost); N = 1 and 1,000 again
+#            with one task a message (--max_batch=1), so both pay per message
+#            alike; and 1 ms tasks for N = 10, 30, 100 (how many such
+#            workers one master core feeds)
+#   scaling  //bench:scaling: 200 x `pi 10000000 1`, W = 1 .. 2 x cores,
+#            against the same task in `cores` plain processes
+#   routing  //bench:routing_benchmark: the master's cost per task in-process
 #   memory   --mem_tasks tasks `fibmod 1..N 1000000007` (one range line,
-#            streamed), default workers, csv to /dev/null; RSS of the master,
-#            its workers and logger sampled every 0.5 s (bench/rss_sampler.sh)
-# The machine is shared: each section prints the 1-minute load average, and
-# the figures are only worth quoting when it is low (< 1).
+#            streamed), csv to /dev/null; RSS of the master, its workers and
+#            logger every 0.5 s (bench/rss_sampler.sh)
+#
+# Everything printed also goes to --results (default bench/results/) as
+# DATE_run_all.txt; --results=none keeps nothing. The machine should be
+# quiet: each section prints the 1-minute load average, and the figures are
+# only worth quoting when it stays low (< 1).
 set -uo pipefail
 
 runs=3
 count=1000000
+rate=20000
 mem_tasks=100000000
 out=""
 skip='^$'
+results_dir=""
 for arg in "$@"; do
   case "$arg" in
     --runs=*) runs="${arg#*=}" ;;
     --count=*) count="${arg#*=}" ;;
+    --rate=*) rate="${arg#*=}" ;;
     --mem_tasks=*) mem_tasks="${arg#*=}" ;;
     --out=*) out="$(realpath -m -- "${arg#*=}")" ;;
     --skip=*) skip="${arg#*=}" ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --results=*) results_dir="${arg#*=}" ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_all.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -39,94 +58,79 @@ done
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1  # the workspace root
 [[ -z "$out" ]] && out="$(mktemp -d /tmp/taskfarm-bench.XXXXXX)"
 mkdir -p "$out"
+if [[ "$results_dir" != none ]]; then
+  results_dir="${results_dir:-bench/results}"
+  mkdir -p "$results_dir"
+  exec > >(tee "$results_dir/$(date -u +%Y-%m-%d)_run_all.txt") 2>&1
+fi
 py="$(python3 -c 'import sys; print(sys.executable)')"
 cores="$(nproc)"
 summary="$out/summary.tsv"
 : >"$summary"
 load() { cut -d' ' -f1 /proc/loadavg; }
-row() {  # TARGET GOAL MEASURED COMMAND
-  printf '%s\t%s\t%s\t%s\n' "$@" >>"$summary"
-}
+# Keeps the "summary" lines (target, goal, measured, verdict) of a tool.
+keep() { grep $'^summary\t' | cut -f2- >>"$summary"; }
 wants() { ! [[ "$1" =~ $skip ]]; }
 
 echo "== building (bazel -c opt)"
 ./tools/bazel build -c opt //master //worker //logger //bench:scaling \
-  //bench:latency //bench:routing_benchmark //bench/peers:single_process \
-  >"$out/build.log" 2>&1 || { tail -20 "$out/build.log"; exit 1; }
+  //bench:latency //bench:swarm //bench:routing_benchmark \
+  //bench/peers:single_process >"$out/build.log" 2>&1 ||
+  { tail -20 "$out/build.log"; exit 1; }
 master="$(realpath bazel-bin/master/master)"
 
-echo "== $cores CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)," \
-     "load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $cores CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)," \
+     "load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC');" \
+     "commit $(git rev-parse --short HEAD 2>/dev/null)"
 
 # ------------------------------------------------------------------ tiny
 if wants tiny; then
-  echo "== tiny: $count x fib N, --workers=1, best of $runs (load $(load))"
-  input="$out/fib_$count.txt"
-  [[ -f "$input" ]] || "$py" -S bench/peers/gen_input.py "$input" --count="$count"
-  TIMEFORMAT='%R'
-  best_tf=""; best_sp=""
-  for ((r = 1; r <= runs; r++)); do
-    rm -f "$out/tf.jsonl" "$out/tf.jsonl.taskfarm" "$out/sp.jsonl"
-    tf="$( { time "$master" --workers=1 --format=jsonl --output="$out/tf.jsonl" \
-               "$input" 2>/dev/null; } 2>&1 )"
-    sp="$( { time bazel-bin/bench/peers/single_process "$input" "$out/sp.jsonl"; } 2>&1 )"
-    echo "  run $r: taskfarm $tf s, single_process $sp s (load $(load))"
-    best_tf="$(printf '%s\n' $best_tf $tf | sort -g | head -1)"
-    best_sp="$(printf '%s\n' $best_sp $sp | sort -g | head -1)"
-  done
-  "$py" -S bench/peers/check_output.py "$input" "$out/tf.jsonl" --sample=10000 |
-    sed 's/^/  taskfarm output: /'
-  read -r rate ratio < <(echo "$count $best_tf $best_sp" |
-    awk '{printf "%.0f %.2f", $1 / $2, $2 / $3}')
-  echo "  taskfarm $best_tf s = $rate tasks/s; single_process $best_sp s; ratio $ratio"
-  row "tiny tasks, 1 worker, end to end" ">= 2,000,000 tasks/s" \
-    "$rate tasks/s ($best_tf s)" "master --workers=1 --format=jsonl --output=F in.txt"
-  row "  vs single-process limit" "<= 3x" "${ratio}x ($best_sp s)" \
-    "bench/peers/single_process in.txt out.jsonl"
+  echo "== tiny: $count x fib N, one worker, whole process (load $(load))"
+  bench/peers/run_all.sh --runs="$runs" --count="$count" --results=none \
+    --only='^(taskfarm|single_process|node_farm.*)$' --csv="$out/peers.csv" \
+    2>&1 | tee "$out/tiny.txt" | grep -v $'^summary\t'
+  keep <"$out/tiny.txt"
 fi
 
 # ------------------------------------------------------------------ latency
 if wants latency; then
   echo "== latency (load $(load))"
-  bazel-bin/bench/latency | tee "$out/latency.txt" | grep -v '^summary'
-  grep '^summary' "$out/latency.txt" | while IFS=$'\t' read -r _ t g m; do
-    row "$t" "$g" "$m" "bazel run -c opt //bench:latency"
-  done
+  bazel-bin/bench/latency 2>&1 | tee "$out/latency.txt" | grep -v $'^summary\t'
+  keep <"$out/latency.txt"
 fi
 
-# ------------------------------------------------------------------ routing
-if wants routing; then
-  echo "== routing (load $(load))"
-  bazel-bin/bench/routing_benchmark \
-    --benchmark_filter='BM_MasterHotPath|BM_FakePeers' \
-    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
-    --benchmark_format=json >"$out/routing.json" 2>/dev/null
-  "$py" -S - "$out/routing.json" >"$out/routing.txt" <<'PY'
-import json, sys
-runs = json.load(open(sys.argv[1]))["benchmarks"]
-ns = {b["run_name"]: b["ns_per_task"] * 1e9 for b in runs
-      if b.get("aggregate_name") == "median"}
-for name, v in ns.items():
-    print(f"  {name}: {v:.1f} ns/task")
-hot = ns.get("BM_MasterHotPath/0", 0)
-fake = ns.get("BM_FakePeers", 0)
-print(f"master\t{hot:.0f}\t{hot - fake:.0f}")
-PY
-  grep -v '^master' "$out/routing.txt"
-  read -r _ hot net < <(grep '^master' "$out/routing.txt")
-  row "master cost per task (in-process)" "<= 150 ns" \
-    "$hot ns with the fake peers, $net ns without" \
-    "bazel run -c opt //bench:routing_benchmark"
+# ------------------------------------------------------------------ swarm
+if wants swarm; then
+  echo "== swarm: N workers at $rate tasks/s offered in all (load $(load))"
+  bazel-bin/bench/swarm --workers=1,10,100,1000,5000 --rate="$rate" \
+    --out="$out/swarm" 2>&1 | tee "$out/swarm.txt" | grep -v $'^summary\t'
+  keep <"$out/swarm.txt"
+  echo "== swarm: one task a message, N = 1 and 1,000 (load $(load))"
+  bazel-bin/bench/swarm --workers=1,1000 --rate="$rate" \
+    --master_args=--max_batch=1 --out="$out/swarm_b1" 2>&1 |
+    tee "$out/swarm_b1.txt" | grep -v $'^summary\t'
+  grep $'^summary\tmaster CPU/task' "$out/swarm_b1.txt" | keep
+  echo "== swarm: 1 ms tasks (load $(load))"
+  bazel-bin/bench/swarm --workers=10,30,100 --task_us=1000 \
+    --out="$out/swarm_1ms" 2>&1 | tee "$out/swarm_1ms.txt" | grep -v $'^summary\t'
+  grep $'^summary\tworkers one master core' "$out/swarm_1ms.txt" | keep
 fi
 
 # ------------------------------------------------------------------ scaling
 if wants scaling; then
   echo "== scaling (load $(load))"
-  bazel-bin/bench/scaling --out="$out/scaling" | tee "$out/scaling.txt"
-  read -r sp eff < <(awk -F, -v w="$cores" '$1 == w {print $5, $6}' \
-    "$out/scaling/scaling.csv")
-  row "CPU scaling at W = cores = $cores" ">= $(echo "0.97 * $cores" | bc) x" \
-    "${sp}x, efficiency $eff" "bazel run -c opt //bench:scaling"
+  bazel-bin/bench/scaling --task='pi 10000000 1' --tasks=200 \
+    --out="$out/scaling" 2>&1 | tee "$out/scaling.txt" | grep -v $'^summary\t'
+  keep <"$out/scaling.txt"
+fi
+
+# ------------------------------------------------------------------ routing
+if wants routing; then
+  echo "== routing, in-process (load $(load))"
+  bazel-bin/bench/routing_benchmark \
+    --benchmark_filter='BM_MasterHotPath' --benchmark_repetitions=3 \
+    --benchmark_report_aggregates_only=true 2>/dev/null |
+    grep -E 'median|^Benchmark' | tee "$out/routing.txt"
 fi
 
 # ------------------------------------------------------------------ memory
@@ -138,22 +142,19 @@ if wants memory; then
   pid=$!
   bench/rss_sampler.sh "$pid" "$out/rss.tsv" 0.5
   wait "$pid"
-  printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)" >"$out/memory.time"
+  seconds="$(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)")"
   read -r m w l n < <(awk 'NR > 1 {
       if ($2 > m) m = $2; if ($3 > w) w = $3; if ($4 > l) l = $4; n++ }
       END {printf "%.1f %.1f %.1f %d", m / 1024, w / 1024, l / 1024, n}' "$out/rss.tsv")
-  echo "  $(cat "$out/memory.time") s; peak RSS MB: master $m, worker $w," \
-       "logger $l ($n samples, $out/rss.tsv)"
-  awk 'NR > 1 && (NR - 2) % 20 == 0 {printf "  t=%5.1f s master %6.1f MB\n", $1, $2 / 1024}' \
-    "$out/rss.tsv"
-  row "master RSS, $mem_tasks tasks" "<= 64 MB" "$m MB peak ($(cat "$out/memory.time") s)" \
-    "master --tasks='fibmod 1..$mem_tasks 1000000007' >/dev/null"
-  row "worker RSS (running)" "<= 8 MB" "$w MB peak" "(same run)"
+  echo "  $seconds s; peak RSS MB: master $m, worker $w, logger $l ($n samples)"
+  verdict="$(awk -v m="$m" 'BEGIN {print (m <= 64) ? "met" : "NOT MET"}')"
+  printf '%s\t%s\t%s\t%s\n' "master RSS, $mem_tasks tasks streamed" "<= 64 MB" \
+    "$m MB peak ($seconds s)" "$verdict" >>"$summary"
 fi
 
 echo
 echo "== summary: $cores CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-);" \
      "load now $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
-awk -F'\t' 'BEGIN {printf "%-40s %-22s %s\n", "target", "goal", "measured"}
-            {printf "%-40s %-22s %s\n", $1, $2, $3}' "$summary"
+awk -F'\t' 'BEGIN {printf "%-62s %-16s %-8s %s\n", "target", "goal", "verdict", "measured"}
+            {printf "%-62s %-16s %-8s %s\n", $1, $2, $4, $3}' "$summary"
 echo "(raw figures in $out)"

@@ -11,9 +11,19 @@
 // to last result, as the master's --stats-json reports it; CPU s) and writes
 // DIR/scaling.csv and DIR/scaling.svg (speedup against W, the ideal line, a
 // marker at W = cores).
+//
+// The ceiling, in the same rounds: the same task run by the task library
+// directly (no farm, no IPC) in `cores` processes at once, each running
+// --tasks / cores of them, against one such process alone: speedup =
+// cores x T(one) / T(all). That is what the machine itself gives (a VM's
+// cores are not always whole); the farm's tasks-phase speedup at W = cores
+// is compared with it (issue 11: >= 0.97 of it). --noplain skips it.
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -28,10 +38,13 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "bench/scale/batch_run.h"
 #include "bench/scale/scaling_point.h"
 #include "bench/scale/svg_chart.h"
 #include "bench/scale/table_writer.h"
+#include "proto/signature.h"
+#include "tasks/registry.h"
 
 ABSL_FLAG(int, max_workers, 0, "largest W (default: 2 x cores)");
 ABSL_FLAG(std::string, task, "primes 3000000", "the task, one line");
@@ -39,6 +52,8 @@ ABSL_FLAG(int, tasks, 200, "tasks per batch");
 ABSL_FLAG(int, repeat, 3, "runs per W; the fastest is kept");
 ABSL_FLAG(std::string, out, "scaling-out", "directory for scaling.csv and .svg");
 ABSL_FLAG(std::string, master, "", "master executable (default: runfiles)");
+ABSL_FLAG(bool, plain, true, "also measure the task without the farm");
+ABSL_FLAG(int, plain_tasks, 0, "internal: run --task this many times and exit");
 
 namespace taskfarm::bench {
 namespace {
@@ -85,6 +100,44 @@ std::string LoadAverage() {
   return one;
 }
 
+// Runs `line` (`KIND ARG...`) `count` times with the task library, as the
+// worker would, minus the farm. Returns 0, or 2 if the line is no task.
+int RunPlain(const std::string& line, int count) {
+  std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+  const tasks::TaskDef* def =
+      words.empty() ? nullptr : tasks::TaskRegistry::Global()->Find(words[0]);
+  if (def == nullptr || !def->signature.AcceptsCount(words.size() - 1)) {
+    std::fprintf(stderr, "scaling: '%s' is not a task this binary knows\n", line.c_str());
+    return 2;
+  }
+  std::vector<proto::Value> args;
+  for (size_t i = 1; i < words.size(); ++i) {
+    absl::StatusOr<proto::Value> v = proto::ParseArg(def->signature.TypeAt(i - 1), words[i]);
+    if (!v.ok()) return 2;
+    args.push_back(*v);
+  }
+  const tasks::Env env;
+  std::string result;
+  for (int i = 0; i < count; ++i) {
+    result.clear();
+    (void)def->fn(tasks::Call(args, static_cast<uint64_t>(i), 1, &env), &result);
+  }
+  return 0;
+}
+
+// Wall time of `copies` processes at once, each running --task `count`
+// times (this binary again, --plain_tasks).
+double PlainCopies(int copies, int count) {
+  const std::vector<std::string> argv = {
+      SelfExe(), absl::StrCat("--task=", absl::GetFlag(FLAGS_task)),
+      absl::StrCat("--plain_tasks=", count)};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<pid_t> pids;
+  for (int i = 0; i < copies; ++i) pids.push_back(Spawn(argv));
+  for (pid_t pid : pids) waitpid(pid, nullptr, 0);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 int Run() {
   const int cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   const int max_w = absl::GetFlag(FLAGS_max_workers) > 0
@@ -122,7 +175,18 @@ int Run() {
               tasks, task.c_str(), max_w, repeat, cores, CpuModel().c_str(),
               load_before.c_str());
   std::map<int, Measurement> best;
+  const bool plain = absl::GetFlag(FLAGS_plain);
+  const int per_copy = std::max(1, tasks / cores);
+  double plain_one = 0, plain_all = 0;  // fastest of the rounds
   for (int r = 0; r < repeat; ++r) {
+    if (plain) {
+      const double one = PlainCopies(1, per_copy);
+      const double all = PlainCopies(cores, per_copy);
+      std::fprintf(stderr, "  run %d plain: 1 process %.3f s, %d at once %.3f s\n", r + 1,
+                   one, cores, all);
+      plain_one = r == 0 ? one : std::min(plain_one, one);
+      plain_all = r == 0 ? all : std::min(plain_all, all);
+    }
     for (int w = 1; w <= max_w; ++w) {
       absl::StatusOr<RunResult> run = RunBatch(
           master,
@@ -165,6 +229,24 @@ int Run() {
   }
   std::printf("load %s at end; wrote %s and %s\n", LoadAverage().c_str(),
               csv.c_str(), svg.c_str());
+  const ScalingPoint* at_cores = nullptr;
+  for (const ScalingPoint& p : points) {
+    if (p.m.workers == cores) at_cores = &p;
+  }
+  if (plain && at_cores != nullptr && plain_all > 0) {
+    const double ceiling = cores * plain_one / plain_all;
+    const double farm = at_cores->tasks_speedup;
+    std::printf("plain (the task library, no farm): %d x %d tasks, 1 process %.3f s, "
+                "%d at once %.3f s: speedup %.3f\n",
+                cores, per_copy, plain_one, cores, plain_all, ceiling);
+    std::printf("taskfarm tasks phase at W = %d: speedup %.3f = %.3f of the plain "
+                "speedup\n",
+                cores, farm, farm / ceiling);
+    std::printf("summary\tscaling at W = cores = %d, %d x '%s' (tasks phase)\t>= 0.97 "
+                "of plain\t%.3f of plain (taskfarm %.3f, plain %.3f; whole run %.3f)\t%s\n",
+                cores, tasks, task.c_str(), farm / ceiling, farm, ceiling,
+                at_cores->speedup, farm / ceiling >= 0.97 ? "met" : "NOT MET");
+  }
   return 0;
 }
 
@@ -177,5 +259,9 @@ int main(int argc, char** argv) {
       "scaling [--max_workers=N] [--task='primes 3000000'] [--tasks=200] "
       "[--repeat=3] [--out=DIR]");
   absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_plain_tasks) > 0) {
+    return taskfarm::bench::RunPlain(absl::GetFlag(FLAGS_task),
+                                     absl::GetFlag(FLAGS_plain_tasks));
+  }
   return taskfarm::bench::Run();
 }

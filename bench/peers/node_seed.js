@@ -1,24 +1,20 @@
 #!/usr/bin/env node
-// The seed's design (shared/seeds/: master.js, fib.js, log.js), written the
-// way a reader of those tutorials would write it for a real batch: a master
-// forks N compute workers and one log process with child_process.fork, sends
-// each worker tasks over the IPC channel, and relays every result to the log
-// process, which writes it. Siblings never talk to each other; a worker that
-// dies is replaced and its unfinished tasks are sent again (the seed's
-// "process guard"). Only Node's standard library.
+// The TUTORIAL'S LITERAL DESIGN (shared/seeds/: master.js, fib.js, log.js),
+// as a reader of those tutorials writes it for a real batch: a master forks
+// N compute workers and one log process with child_process.fork, sends each
+// worker one task per message over the IPC channel (default JSON
+// serialisation), and relays every result message, a whole record object,
+// to the log process, which writes it through an fs.WriteStream. Siblings
+// never talk to each other; a worker that dies is replaced and its
+// unfinished tasks are sent again (the seed's "process guard"). Only Node's
+// standard library. It shows what the seed's design costs as written; the
+// same design written for speed is node_farm.js, the peer to compare with.
 //
-//   node node_seed.js INPUT OUTPUT [--workers=1] [--inflight=1] [--batch=1]
-//                     [--compact]
+//   node node_seed.js INPUT OUTPUT [--workers=1] [--inflight=1]
 //
-//   --inflight=1            one task per message, one message in flight per
-//                           worker: the seed as written
+//   --inflight=1            one message in flight per worker: the seed as
+//                           written
 //   --inflight=64           up to 64 one-task messages in flight per worker
-//   --batch=1000            1000 tasks per message and per result message
-//                           (batched by hand); combines with --inflight
-//                           (messages in flight per worker, default 1)
-//   --compact               results travel as [id, n, result, pid, us]
-//                           tuples and the log process builds the record,
-//                           instead of whole record objects on every hop
 //
 // INPUT: one task per line, `fib N`. OUTPUT: one JSON record per task per
 // line, {"id","task","args","status","result","worker","attempts",
@@ -31,9 +27,9 @@ const fs = require('node:fs');
 
 const role = process.argv[2];
 if (role === '--role=worker') {
-  runWorker(process.argv[3]);
+  runWorker();
 } else if (role === '--role=log') {
-  runLogger(process.argv[3], process.argv[4]);
+  runLogger(process.argv[3]);
 } else {
   runMaster(process.argv.slice(2));
 }
@@ -43,18 +39,16 @@ if (role === '--role=worker') {
 function usage(message) {
   if (message) console.error(`node_seed: ${message}`);
   console.error('usage: node node_seed.js INPUT OUTPUT [--workers=N] ' +
-                '[--inflight=K] [--batch=B]');
+                '[--inflight=K]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { workers: 1, inflight: 1, batch: 1, compact: false };
+  const options = { workers: 1, inflight: 1 };
   const files = [];
   for (const arg of argv) {
-    const m = /^--(workers|inflight|batch)=(\d+)$/.exec(arg);
-    if (arg === '--compact') {
-      options.compact = true;
-    } else if (m) {
+    const m = /^--(workers|inflight)=(\d+)$/.exec(arg);
+    if (m) {
       options[m[1]] = Number(m[2]);
       if (options[m[1]] < 1) usage(`${arg}: must be at least 1`);
     } else if (arg.startsWith('-')) {
@@ -98,9 +92,7 @@ function runMaster(argv) {
   const total = tasks.length;
   const started = process.hrtime.bigint();
 
-  const mode = `${options.batch > 1 ? 'batch' : 'single'},` +
-               `${options.compact ? 'compact' : 'objects'}`;
-  const logWorker = fork(__filename, ['--role=log', options.output, mode]);
+  const logWorker = fork(__filename, ['--role=log', options.output]);
   logWorker.on('exit', (code, signal) => {
     if (code !== 0) {
       console.error(`node_seed: log process exited (${signal || code})`);
@@ -108,8 +100,7 @@ function runMaster(argv) {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.error(`node_seed: ${total} tasks, ${options.workers} worker(s), ` +
-                  `inflight=${options.inflight} batch=${options.batch}` +
-                  `${options.compact ? ' compact' : ''}: ` +
+                  `inflight=${options.inflight}: ` +
                   `${seconds.toFixed(3)} s after reading the input`);
   });
 
@@ -118,14 +109,11 @@ function runMaster(argv) {
   let done = 0;        // results relayed to the log process
   let finished = false;
 
-  // A message is one task, or an array of tasks when batching.
+  // A message is one task.
   function nextMessage() {
     if (retry.length) return retry.shift();
     if (next >= total) return undefined;
-    if (options.batch === 1) return tasks[next++];
-    const message = tasks.slice(next, next + options.batch);
-    next += message.length;
-    return message;
+    return tasks[next++];
   }
 
   function feed(worker) {
@@ -138,12 +126,12 @@ function runMaster(argv) {
   }
 
   function startWorker() {
-    const worker = fork(__filename, ['--role=worker', mode]);
+    const worker = fork(__filename, ['--role=worker']);
     worker.sent = [];  // messages sent and not answered yet, oldest first
     worker.on('message', (result) => {
       worker.sent.shift();  // a worker answers its messages in order
       logWorker.send(result);
-      done += options.batch > 1 ? result.length : 1;
+      done += 1;
       if (done === total) {
         finish();
       } else {
@@ -187,14 +175,11 @@ function fib(n) {
   return a;
 }
 
-// Runs one task; returns its record: the output object, or with --compact
-// the tuple [id, n, result, pid, elapsed_us] from which the log process
-// builds it (less to serialise on each hop).
-function runTask(task, compact) {
+// Runs one task; returns its record, the output object.
+function runTask(task) {
   const start = process.hrtime.bigint();
   const result = fib(task.n).toString();
   const elapsedUs = Number((process.hrtime.bigint() - start) / 1000n);
-  if (compact) return [task.id, task.n, result, process.pid, elapsedUs];
   return {
     id: task.id,
     task: 'fib',
@@ -207,29 +192,16 @@ function runTask(task, compact) {
   };
 }
 
-// A message is one task {id, n} (the answer: one record) or, with --batch,
-// an array of tasks (the answer: the array of their records).
-function runWorker(mode) {
-  const compact = mode.endsWith(',compact');
-  process.on('message', (message) => {
-    process.send(Array.isArray(message)
-                     ? message.map((task) => runTask(task, compact))
-                     : runTask(message, compact));
-  });
+// A message is one task {id, n}; the answer is its record.
+function runWorker() {
+  process.on('message', (task) => process.send(runTask(task)));
   // When the master disconnects, nothing is left to wait for: the process
   // exits by itself.
 }
 
 // ---------------------------------------------------------------- logger
 
-function runLogger(path, mode) {
-  const batched = mode.startsWith('batch,');
-  const toLine = mode.endsWith(',compact')
-      ? ([id, n, result, pid, elapsedUs]) => JSON.stringify({
-          id, task: 'fib', args: [n], status: 'ok', result, worker: pid,
-          attempts: 1, elapsed_us: elapsedUs,
-        }) + '\n'
-      : (record) => JSON.stringify(record) + '\n';
+function runLogger(path) {
   const out = fs.createWriteStream(path);
   out.on('error', (err) => {
     console.error(`node_seed: log process: ${err.message}`);
@@ -240,10 +212,8 @@ function runLogger(path, mode) {
       // Everything is written once the stream has finished; then let go of
       // the channel and the process exits.
       out.end(() => process.disconnect());
-    } else if (batched) {
-      out.write(message.map(toLine).join(''));
     } else {
-      out.write(toLine(message));
+      out.write(JSON.stringify(message) + '\n');
     }
   });
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Issue 5, tiny tasks end to end: taskfarm against its peers.
+# Tiny tasks end to end (issues 5 and 11): taskfarm against its peers.
 #
 #   bench/peers/run_all.sh [--runs=3] [--count=1000000] [--small=100000]
 #                          [--tiny=200]   [--csv=FILE] [--only=REGEX]
-#                          [--workdir=DIR] [--keep]
+#                          [--workdir=DIR] [--keep] [--results=DIR|none]
 #
 # Builds what it needs, writes the `fib N` input files once (N = 1 + i mod
 # 90), runs every peer --runs times (round-robin, so that a burst of load on
@@ -11,15 +11,22 @@
 # check_output.py (one record per task, each id once, every result exact) and
 # prints the table: median wall time of the whole process (start-up, parsing
 # and shutdown included), tasks/s, and the ratio to taskfarm (when it builds)
-# and to the single-process limit. --csv=FILE writes the table as CSV too.
+# and to the single-process limit; then issue 11's target line: taskfarm's
+# tasks/s and its ratio to the strongest Node.js peer (>= 2.5 M tasks/s and
+# >= 2.5x). --csv=FILE writes the table as CSV too.
 #
 # Task counts: the fast peers run --count tasks; the unbatched Node.js and
-# Python peers, which would take minutes, run --small; GNU Parallel (one
-# process per task, only if `parallel` is installed) runs --tiny. The table
+# Python peers (the tutorial's literal design, the naive Pool), which would
+# take minutes, run --small; GNU Parallel (one process per task, only if
+# `parallel` is installed) runs --tiny. The table
 # says which count each row used and extrapolates its time to --count;
 # tasks/s is comparable across rows only roughly, since start-up weighs more
 # on a small count. Each run also records the 1-minute load average at its
 # start: the machine is shared, and the table shows the median.
+#
+# Everything printed also goes to --results (default bench/results/) as
+# DATE_peers.txt, with the table as DATE_peers.csv and the raw runs as
+# DATE_peers_runs.tsv; --results=none keeps nothing.
 set -uo pipefail
 
 runs=3
@@ -30,6 +37,7 @@ csv=""
 only=""
 workdir=""
 keep=0
+results_dir=""
 for arg in "$@"; do
   case "$arg" in
     --runs=*) runs="${arg#*=}" ;;
@@ -40,13 +48,23 @@ for arg in "$@"; do
     --only=*) only="${arg#*=}" ;;
     --workdir=*) workdir="${arg#*=}" ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --results=*) results_dir="${arg#*=}" ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_all.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/../.." || exit 1  # the workspace root
+
+# Everything printed from here on is kept in bench/results/DATE_peers.txt.
+if [[ "$results_dir" != none ]]; then
+  results_dir="${results_dir:-bench/results}"
+  mkdir -p "$results_dir"
+  stamp="$(date -u +%Y-%m-%d)"
+  [[ -z "$csv" ]] && csv="$(realpath -m "$results_dir/${stamp}_peers.csv")"
+  exec > >(tee "$results_dir/${stamp}_peers.txt") 2>&1
+fi
 
 # ------------------------------------------------------------------ build
 have_taskfarm=1
@@ -91,12 +109,11 @@ peers=()
 [[ $have_taskfarm == 1 ]] && peers+=("taskfarm|count")
 peers+=(
   "single_process|count"
-  "node_seed --batch=1000|count"
-  "node_seed --batch=1000 --compact|count"
-  "node_seed --inflight=64|small"
-  "node_seed --inflight=1|small"
-  "python_pool --chunksize=1000|count"
-  "python_pool --chunksize=1|small"
+  "node_farm|count"
+  "node_farm --transport=ipc|count"
+  "node_seed (literal)|small"
+  "python_pool|count"
+  "python_pool --naive|small"
 )
 [[ $have_parallel == 1 ]] && peers+=("gnu_parallel -j1|tiny")
 
@@ -106,20 +123,16 @@ run_peer() {  # NAME INPUT OUTPUT
       "$master" --workers=1 --format=jsonl --output="$3" "$2" ;;
     single_process)
       "$single" "$2" "$3" ;;
-    "node_seed --batch=1000")
-      node bench/peers/node_seed.js "$2" "$3" --workers=1 --batch=1000 ;;
-    "node_seed --batch=1000 --compact")
-      node bench/peers/node_seed.js "$2" "$3" --workers=1 --batch=1000 \
-        --compact ;;
-    "node_seed --inflight=64")
-      node bench/peers/node_seed.js "$2" "$3" --workers=1 --inflight=64 ;;
-    "node_seed --inflight=1")
+    node_farm)
+      node bench/peers/node_farm.js "$2" "$3" --workers=1 ;;
+    "node_farm --transport=ipc")
+      node bench/peers/node_farm.js "$2" "$3" --workers=1 --transport=ipc ;;
+    "node_seed (literal)")
       node bench/peers/node_seed.js "$2" "$3" --workers=1 --inflight=1 ;;
-    "python_pool --chunksize=1000")
-      "$py" -S bench/peers/python_pool.py "$2" "$3" --workers=1 \
-        --chunksize=1000 ;;
-    "python_pool --chunksize=1")
-      "$py" -S bench/peers/python_pool.py "$2" "$3" --workers=1 --chunksize=1 ;;
+    python_pool)
+      "$py" -S bench/peers/python_pool.py "$2" "$3" --workers=1 ;;
+    "python_pool --naive")
+      "$py" -S bench/peers/python_pool.py "$2" "$3" --workers=1 --naive ;;
     "gnu_parallel -j1")
       parallel -j1 --colsep ' ' "$py" -S bench/peers/fib_one.py '{#}' '{2}' \
         :::: "$2" >"$3" ;;
@@ -193,4 +206,5 @@ echo "Median of $runs runs each, wall time of the whole process; 1 worker;" \
      "$(nproc) CPUs shared; $(date -u +%Y-%m-%d)"
 "$py" bench/peers/summarize.py "$results" --full="$count" ${csv:+--csv="$csv"}
 [[ $keep == 1 ]] && echo "raw runs kept in $results"
+[[ "$results_dir" != none ]] && cp "$results" "$results_dir/${stamp}_peers_runs.tsv"
 exit "$failed"

@@ -12,6 +12,11 @@ its children) and tasks per CPU-second, and its throughput relative to taskfarm'
 single-process limit's (peer tasks/s / their tasks/s). Rows run on fewer
 than --full tasks also get their time extrapolated to --full tasks
 (--full / tasks/s).
+
+Last, issue 11's target line: taskfarm's tasks/s against 2.5 M/s, and its
+ratio to the strongest Node.js peer (the node_* row with the most tasks/s
+among those run on --full tasks) against 2.5x; also as a tab-separated
+"summary" line (target, goal, measured) for bench/run_all.sh.
 """
 import argparse
 import csv
@@ -19,6 +24,8 @@ import statistics
 
 TASKFARM = "taskfarm"
 LIMIT = "single_process"
+TARGET_RATE = 2_500_000  # issue 11: tasks/s, whole process
+TARGET_RATIO = 2.5       # issue 11: x the strongest Node.js peer
 
 
 def main():
@@ -93,6 +100,29 @@ def main():
           "whole process tree (tasks/CPU-s = tasks / median CPU: less sensitive "
           "to other load than wall time, not immune); load = median 1-minute load average at the "
           "start of the runs")
+
+    node = [r for r in rows
+            if r["peer"].startswith("node") and r["tasks"] == args.full]
+    if TASKFARM in by_name and node:
+        best = max(node, key=lambda r: r["tasks_per_s"])
+        tf = by_name[TASKFARM]
+        ratio = tf["tasks_per_s"] / best["tasks_per_s"]
+        cpu_ratio = tf["tasks_per_cpu_s"] / best["tasks_per_cpu_s"]
+        print(f"\ntarget: taskfarm {tf['tasks_per_s']:,.0f} tasks/s "
+              f"(goal >= {TARGET_RATE:,}: "
+              f"{'met' if tf['tasks_per_s'] >= TARGET_RATE else 'not met'}); "
+              f"{ratio:.2f}x the strongest Node.js peer, {best['peer']} "
+              f"({best['tasks_per_s']:,.0f} tasks/s; goal >= {TARGET_RATIO}x: "
+              f"{'met' if ratio >= TARGET_RATIO else 'not met'}); "
+              f"per CPU-second {cpu_ratio:.2f}x")
+        verdict = lambda ok: "met" if ok else "NOT MET"
+        print(f"summary\ttiny tasks, whole process (tasks/s)\t>= "
+              f"{TARGET_RATE:,}\t{tf['tasks_per_s']:,.0f} "
+              f"({tf['median_wall_s']:.3f} s, median of {tf['runs']})\t"
+              f"{verdict(tf['tasks_per_s'] >= TARGET_RATE)}")
+        print(f"summary\t  x the strongest Node.js peer ({best['peer']})\t>= "
+              f"{TARGET_RATIO}x\t{ratio:.2f}x ({best['tasks_per_s']:,.0f} "
+              f"tasks/s); per CPU-s {cpu_ratio:.2f}x\t{verdict(ratio >= TARGET_RATIO)}")
 
     if args.csv:
         fields = ["peer", "tasks", "runs", "median_wall_s", "min_wall_s",

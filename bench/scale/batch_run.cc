@@ -21,30 +21,39 @@ double Seconds(const timeval& tv) {
 
 }  // namespace
 
+pid_t Spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd) {
+  std::vector<std::string> store = argv;
+  std::vector<char*> pointers;
+  for (std::string& a : store) pointers.push_back(a.data());
+  pointers.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (stdout_fd >= 0) dup2(stdout_fd, STDOUT_FILENO);
+    if (stderr_fd >= 0) dup2(stderr_fd, STDERR_FILENO);
+    execv(pointers[0], pointers.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string SelfExe() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
+}
+
 absl::StatusOr<RunResult> RunBatch(const std::string& binary,
                                    const std::vector<std::string>& args,
                                    const std::string& log_path) {
   std::vector<std::string> argv_store = {binary};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_store) argv.push_back(a.data());
-  argv.push_back(nullptr);
 
   const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) return absl::InternalError(absl::StrCat("cannot open ", log_path));
   const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(log);
-    return absl::InternalError("fork failed");
-  }
-  if (pid == 0) {
-    dup2(log, STDOUT_FILENO);
-    dup2(log, STDERR_FILENO);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
+  const pid_t pid = Spawn(argv_store, log, log);
   close(log);
+  if (pid < 0) return absl::InternalError("fork failed");
   int status = 0;
   rusage usage{};
   if (wait4(pid, &status, 0, &usage) != pid) {

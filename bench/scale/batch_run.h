@@ -14,6 +14,8 @@
 #ifndef TASKFARM_BENCH_SCALE_BATCH_RUN_H_
 #define TASKFARM_BENCH_SCALE_BATCH_RUN_H_
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -33,6 +35,15 @@ struct RunResult {
 absl::StatusOr<RunResult> RunBatch(const std::string& binary,
                                    const std::vector<std::string>& args,
                                    const std::string& log_path);
+
+// Starts argv[0] (a path: no PATH lookup) with `argv`; its standard output
+// and error go to `stdout_fd` and `stderr_fd` when they are >= 0. Returns
+// its pid, or -1 if fork fails; a program that cannot be run exits 127.
+pid_t Spawn(const std::vector<std::string>& argv, int stdout_fd = -1,
+            int stderr_fd = -1);
+
+// This executable's path (/proc/self/exe), "" if unknown.
+std::string SelfExe();
 
 // The path of `name` (e.g. "master/master") in this binary's runfiles, or
 // next to it in bazel-bin; kNotFound naming the places tried.
