@@ -1,6 +1,8 @@
 // Static linking of the three binaries (third_party/static_link/BUILD,
 // third_party/zmq.BUILD): each process start maps only glibc's shared
-// objects, and libzmq's GSSAPI mechanism is linked against functions that
+// objects (the master also CivetWeb, its dashboard's HTTP server, which
+// Debian ships only as a shared library: it adds one small mapping to the
+// master's start, none to a worker's or the logger's), and libzmq's GSSAPI mechanism is linked against functions that
 // always fail (third_party/static_link/gssapi_unavailable.cc), not against
 // Kerberos.
 
@@ -47,6 +49,7 @@ bool IsGlibc(const std::string& name) {
 TEST(StaticLink, BinariesMapOnlyGlibc) {
   for (const char* binary : {"master/master", "worker/worker", "logger/logger"}) {
     SCOPED_TRACE(binary);
+    const bool is_master = absl::EndsWith(binary, "master");
     std::vector<std::string> objects = SharedObjects(testing::Runfile(binary));
     ASSERT_FALSE(objects.empty()) << "the loader listed nothing";
     for (const std::string& name : objects) {
@@ -55,6 +58,7 @@ TEST(StaticLink, BinariesMapOnlyGlibc) {
       }
     }
     for (const std::string& name : objects) {
+      if (is_master && absl::StrContains(name, "libcivetweb.so")) continue;
       EXPECT_TRUE(IsGlibc(name))
           << name << " is a shared library: every process start maps it";
     }
