@@ -23,14 +23,15 @@
 #include <string>
 
 #include "journal/format.h"
+#include "proto/contract.h"
 
 namespace taskfarm::logger {
 
-// Exit codes of a logger process.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitOutputFailed = 74;  // the output cannot be written
-inline constexpr int kExitMasterLost = 75;
+// Exit codes of a logger process (proto/contract.h).
+inline constexpr int kExitOk = proto::logger_exit::kOk;
+inline constexpr int kExitUsage = proto::logger_exit::kUsage;
+inline constexpr int kExitOutputFailed = proto::logger_exit::kOutputFailed;
+inline constexpr int kExitMasterLost = proto::logger_exit::kMasterLost;
 
 struct LoggerOptions {
   std::string endpoint;

@@ -19,6 +19,7 @@
 #include "master/halt.h"
 #include "master/input/task_source.h"
 #include "master/remote_options.h"
+#include "proto/contract.h"
 #include "supervise/supervisor.h"
 
 namespace taskfarm::master {
@@ -73,12 +74,12 @@ struct FarmOptions {
   base::Duration startup_timeout = std::chrono::seconds(60);
 };
 
-// Exit codes of the master.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitTasksFailed = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitCrashLoop = 3;
-inline constexpr int kExitOutputFailed = 4;
+// Exit codes of the master (proto/contract.h).
+inline constexpr int kExitOk = proto::master_exit::kOk;
+inline constexpr int kExitTasksFailed = proto::master_exit::kTasksFailed;
+inline constexpr int kExitUsage = proto::master_exit::kUsage;
+inline constexpr int kExitCrashLoop = proto::master_exit::kCrashLoop;
+inline constexpr int kExitOutputFailed = proto::master_exit::kOutputFailed;
 
 }  // namespace taskfarm::master
 

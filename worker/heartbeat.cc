@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/clock.h"
 #include "proto/codec.h"
+#include "proto/contract.h"
 #include "proto/transport.h"
 
 namespace taskfarm::worker {
@@ -79,7 +80,7 @@ void HeartbeatThread::Stop() {
 
 void HeartbeatThread::Loop() {
   proto::Transport socket(context_, zmq::socket_type::dealer);
-  socket.socket().set(zmq::sockopt::routing_id, "H" + worker_id_);
+  socket.socket().set(zmq::sockopt::routing_id, proto::HeartbeatIdentity(worker_id_));
   absl::Status s = configure_ ? configure_(socket.socket()) : absl::OkStatus();
   if (s.ok()) s = socket.Connect(endpoint_);
   if (!s.ok()) {

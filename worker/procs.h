@@ -21,10 +21,12 @@
 #include <string>
 #include <vector>
 
+#include "proto/contract.h"
+
 namespace taskfarm::worker {
 
 // Exit code of `worker --procs` when its children keep crashing.
-inline constexpr int kExitCrashLoop = 3;
+inline constexpr int kExitCrashLoop = proto::worker_exit::kCrashLoop;
 
 // Runs `procs` children of `argv` until each has finished. Returns 0 if all
 // finished with 0, else the most telling of their codes (77, 2, 75), 128+N

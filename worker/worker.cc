@@ -18,6 +18,7 @@
 #include "base/version.h"
 #include "proto/batch.h"
 #include "proto/codec.h"
+#include "proto/contract.h"
 #include "proto/run_state.h"
 #include "proto/socket_monitor.h"
 #include "proto/transport.h"
@@ -140,7 +141,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
                               int attempt) {
   const std::string id = RandomId();
   proto::Transport socket(context, zmq::socket_type::dealer);
-  socket.socket().set(zmq::sockopt::routing_id, "T" + id);
+  socket.socket().set(zmq::sockopt::routing_id, proto::TaskIdentity(id));
   socket.socket().set(zmq::sockopt::rcvhwm, 0);
   absl::Status configured =
       options_.configure ? options_.configure(socket.socket()) : absl::OkStatus();
