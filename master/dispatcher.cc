@@ -314,6 +314,12 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
   return quarantined;
 }
 
+uint64_t Dispatcher::TasksOut() const {
+  uint64_t out = 0;
+  for (const auto& [id, b] : batches_) out += b.count - b.done;
+  return out;
+}
+
 bool Dispatcher::Idle() const {
   return batches_.empty() && requeued_.empty() && isolated_.empty();
 }

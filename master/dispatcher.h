@@ -131,6 +131,8 @@ class Dispatcher {
   bool Idle() const;
   size_t outstanding_batches() const { return batches_.size(); }
   size_t requeued() const { return requeued_.size() + isolated_.size(); }
+  // Tasks out on workers and not reported yet.
+  uint64_t TasksOut() const;
   // The lowest id not yet reported among tasks out or requeued; nullopt if
   // none.
   std::optional<uint64_t> LowestPendingId() const;

@@ -20,7 +20,7 @@
 #include "master/input/task_source.h"
 #include "master/remote_options.h"
 #include "proto/contract.h"
-#include "supervise/supervisor.h"
+#include "supervise/slot_book.h"
 
 namespace taskfarm::master {
 

@@ -49,6 +49,15 @@ double Stats::compute_seconds() const {
   return Seconds(last_result_ - first_sent_);
 }
 
+void Stats::AddDurations(uint64_t us_each, uint64_t count) {
+  int bucket = 0;
+  while (us_each > 0 && bucket < kDurationBuckets - 1) {
+    us_each >>= 1;
+    ++bucket;
+  }
+  durations_[bucket] += count;
+}
+
 void Stats::AddQuarantined(Quarantined q) {
   ++done_;
   ++by_status_[static_cast<int>(q.status)];

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "master/snapshot.h"
 #include "proto/messages.h"
 
 namespace taskfarm::master {
@@ -48,6 +49,8 @@ class Stats {
   void AddResults(const proto::Results& results, uint64_t worker_key,
                   const std::string& host, int64_t pid);
   void AddQuarantined(Quarantined q);
+  // `count` tasks that took `us_each` microseconds each.
+  void AddDurations(uint64_t us_each, uint64_t count);
   void AddWorkerDeath() { ++worker_deaths_; }
   void AddLoggerRestart() { ++logger_restarts_; }
   void SetTotal(uint64_t total) { total_ = total; }
@@ -59,6 +62,13 @@ class Stats {
   uint64_t ok() const { return by_status_[0]; }
   uint64_t total() const { return total_; }
   uint64_t skipped() const { return skipped_; }
+  uint64_t dropped() const { return dropped_; }
+  int worker_deaths() const { return worker_deaths_; }
+  int logger_restarts() const { return logger_restarts_; }
+  const std::array<uint64_t, proto::kTaskStatusCount>& by_status() const {
+    return by_status_;
+  }
+  const DurationHistogram& durations() const { return durations_; }
   base::Duration elapsed(base::Instant now) const { return now - start_; }
 
   // The end-of-batch summary, for people.
@@ -73,6 +83,7 @@ class Stats {
   base::Instant first_sent_{}, last_result_{};
   uint64_t total_ = 0, skipped_ = 0, done_ = 0, dropped_ = 0;
   std::array<uint64_t, proto::kTaskStatusCount> by_status_{};
+  DurationHistogram durations_{};
   std::map<uint64_t, PerWorker> workers_;  // by worker key, in start order
   std::vector<Quarantined> quarantined_;
   int worker_deaths_ = 0, logger_restarts_ = 0;
