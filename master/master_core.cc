@@ -165,9 +165,9 @@ void MasterCore::ListTasks(base::Instant now) {
 
 void MasterCore::Stop(StopReason reason, bool at_once, base::Instant now) {
   stop_ = Prevailing(stop_, std::move(reason));
+  if (phase_ != Phase::kStopping && phase_ != Phase::kDone) BeginStopping(now);
   // Running tasks are abandoned: their workers are stopped mid-task.
   if (at_once) KillWorkers(SIGKILL);
-  if (phase_ != Phase::kStopping && phase_ != Phase::kDone) BeginStopping(now);
 }
 
 void MasterCore::KillWorkers(int signal) {

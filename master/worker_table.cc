@@ -54,7 +54,7 @@ WorkerEntry* WorkerTable::ByIdentity(size_t port, absl::string_view identity) {
 std::vector<WorkerId> WorkerTable::Expired(base::Instant now) const {
   std::vector<WorkerId> expired;
   for (const auto& [id, w] : entries_) {
-    if (w->expiry < now) expired.push_back(id);
+    if (w->expiry <= now) expired.push_back(id);
   }
   return expired;
 }
