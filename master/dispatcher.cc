@@ -135,12 +135,12 @@ void Dispatcher::ReleaseReservations() {
 
 uint64_t Dispatcher::Commit(const Grant& grant,
                             std::shared_ptr<const std::string> body,
-                            uint32_t count, uint64_t min_id) {
+                            uint32_t count, uint64_t min_id, bool consecutive) {
   TF_CHECK(count > 0);
   const uint64_t batch_id = next_batch_id_++;
   Worker& w = workers_.at(grant.worker);
   batches_[batch_id] = Batch{grant.worker, std::move(body), count, 0,
-                             grant.isolated, min_id};
+                             grant.isolated, min_id, consecutive};
   w.batches.push_back(batch_id);
   if (w.capped) w.budget -= std::min<uint64_t>(w.budget, count);
   if (!grant.isolated) MarkReady(grant.worker, w);
@@ -264,7 +264,8 @@ std::vector<LooseTask> Dispatcher::OnFatal(WorkerId worker,
   return quarantined;
 }
 
-std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
+std::vector<LooseTask> Dispatcher::TakeBack(WorkerId id, const Loss& loss,
+                                            std::optional<uint64_t> only) {
   std::vector<LooseTask> quarantined;
   auto wit = workers_.find(id);
   if (wit == workers_.end()) return quarantined;
@@ -283,7 +284,13 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
     }
   }
   bool infer = !blameless && !named;
-  const std::deque<uint64_t> batch_ids = w.batches;
+  std::deque<uint64_t> batch_ids;
+  if (!only) {
+    batch_ids.swap(w.batches);
+  } else if (std::find(w.batches.begin(), w.batches.end(), *only) != w.batches.end()) {
+    batch_ids.push_back(*only);
+    w.batches.erase(std::find(w.batches.begin(), w.batches.end(), *only));
+  }
   for (uint64_t batch_id : batch_ids) {
     const Batch& b = batches_.at(batch_id);
     std::vector<LooseTask> tasks = Loosen(b, b.done);
@@ -293,7 +300,7 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
       culprit = named->second - b.done;
     } else if (infer && !tasks.empty()) {
       infer = false;  // only the oldest unfinished batch can be running
-      if (b.isolated || tasks.size() == 1) {
+      if (b.isolated || (tasks.size() == 1 && !loss.silent)) {
         culprit = 0;
       } else {
         suspects = true;
@@ -308,10 +315,25 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
     Requeue(std::move(tasks), suspects);
     batches_.erase(batch_id);
   }
-  if (w.reserved) --reserved_;
+  MarkReady(id, w);
+  return quarantined;
+}
+
+std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
+  std::vector<LooseTask> quarantined = TakeBack(id, loss);
+  auto wit = workers_.find(id);
+  if (wit == workers_.end()) return quarantined;
+  if (wit->second.reserved) --reserved_;
   workers_.erase(wit);
   if (isolated_.empty()) ReleaseReservations();
   return quarantined;
+}
+
+std::optional<Dispatcher::BatchView> Dispatcher::Find(uint64_t batch_id) const {
+  auto it = batches_.find(batch_id);
+  if (it == batches_.end()) return std::nullopt;
+  const Batch& b = it->second;
+  return BatchView{b.worker, b.count, b.done, b.first_id, b.consecutive, b.body.get()};
 }
 
 uint64_t Dispatcher::TasksOut() const {

@@ -28,6 +28,7 @@ struct LocalSlot {
   std::optional<base::SharedPage> page;  // a worker's running task
   bool spare = false;  // a worker slot no longer wanted: free for reuse
   int starts = 0;      // children spawned (or tried)
+  bool fatal_reported = false;  // its child reported the task killing it
 };
 
 // Fills loss->running (or loss->idle) from a worker's page. The worker is

@@ -241,12 +241,19 @@ void MasterCore::OnTimers(base::Instant now) {
       KillWorkers(SIGKILL);
       stop_deadline_ = now + kLoggerFlushTimeout;
     } else {
-      if (relay_.logger()) {
-        out_->SendToLogger(*relay_.logger(), proto::Shutdown{proto::kShutdownDone});
-      }
+      CloseLogger();
       if (logger_slot_) book_.Stop(*logger_slot_, now, SIGTERM, options_.grace);
       stop_deadline_ = base::Instant::max();
     }
+  }
+}
+
+void MasterCore::CloseLogger() {
+  // Records that come later (a remote worker's last results) would not be
+  // written: they are not relayed; their tasks count as never reported.
+  logger_closing_ = true;
+  if (relay_.logger()) {
+    out_->SendToLogger(*relay_.logger(), proto::Shutdown{proto::kShutdownDone});
   }
 }
 
@@ -268,12 +275,16 @@ void MasterCore::MaybeFinish(base::Instant now) {
     BeginStopping(now);
   }
   if (phase_ != Phase::kStopping) return;
-  if (WorkerSlotsGone() && logger_slot_ && relay_.Empty() &&
-      book_.state(*logger_slot_) == supervise::ChildState::kUp) {
+  // The logger finishes once no worker, local or remote, can send a result
+  // any more (or the grace ran out) and it wrote everything.
+  bool remote_busy = false;
+  workers_.ForEach([&](const WorkerEntry& w) {
+    remote_busy = remote_busy || (w.port > 0 && dispatcher_.Busy(w.id));
+  });
+  if (WorkerSlotsGone() && (!remote_busy || workers_killed_) && logger_slot_ &&
+      relay_.Empty() && book_.state(*logger_slot_) == supervise::ChildState::kUp) {
     SendProgress(now);  // the final figures, for the progress line
-    if (relay_.logger()) {
-      out_->SendToLogger(*relay_.logger(), proto::Shutdown{proto::kShutdownDone});
-    }
+    CloseLogger();
     book_.Stop(*logger_slot_, now, 0, kLoggerFlushTimeout);
   }
   if (book_.AllExited()) {

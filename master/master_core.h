@@ -37,6 +37,7 @@
 
 #include <zmq.hpp>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -50,6 +51,7 @@
 #include "master/outbox.h"
 #include "master/relay_book.h"
 #include "master/remote_book.h"
+#include "master/result_check.h"
 #include "master/snapshot.h"
 #include "master/stats.h"
 #include "master/worker_table.h"
@@ -114,6 +116,8 @@ class MasterCore : private supervise::SlotActions {
   void Signal(int slot, pid_t pid, int signal) override;
 
   // Slots (master_core_slots.cc).
+  // Starts a worker in a free slot (reused if a recycled worker left one);
+  // returns it, or -1 if every slot is taken (it starts when one frees).
   int AddWorkerSlot(base::Instant now);
   void HandleDeaths(base::Instant now);
   void OnLoggerDeath(const supervise::Death& d, const std::string& how,
@@ -130,6 +134,8 @@ class MasterCore : private supervise::SlotActions {
                const proto::Hello& hello, base::Instant now);
   void OnResults(WorkerEntry& w, const proto::Results& r,
                  absl::Span<zmq::message_t> parts, base::Instant now);
+  void OnBadResults(WorkerEntry& w, absl::string_view why, base::Instant now);
+  void OnBadBatch(WorkerEntry& w, const proto::BadBatch& bad, base::Instant now);
   void OnFatal(WorkerEntry& w, size_t port, absl::string_view identity,
                const proto::Fatal& fatal, base::Instant now);
   void OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
@@ -149,6 +155,7 @@ class MasterCore : private supervise::SlotActions {
   void CheckHalt(base::Instant now);
   void OnTimers(base::Instant now);
   void SendProgress(base::Instant now);
+  void CloseLogger();
   void MaybeFinish(base::Instant now);
   void Enter(PhaseEvent event);
   void KillWorkers(int signal);
@@ -166,10 +173,14 @@ class MasterCore : private supervise::SlotActions {
   supervise::SlotBook book_;
   std::vector<LocalSlot> slots_;  // by slot number, as in book_
   std::optional<int> logger_slot_;
+  int owed_successors_ = 0;  // of recycled workers, waiting for a free slot
+  absl::flat_hash_set<int64_t> dead_pids_;  // of local workers: late hellos
   bool logger_started_ = false;   // its next start is a restart
+  bool logger_closing_ = false;   // told to finish: relay nothing more
   WorkerTable workers_;
   Dispatcher dispatcher_;
   BatchFiller filler_;
+  ResultCheck checker_;
   supervise::CrashLoopBreaker breaker_;
   Stats stats_;
   RelayBook relay_;

@@ -15,6 +15,12 @@ namespace {
 
 namespace exit = proto::master_exit;
 
+// A local worker that has not said hello this long after its spawn is
+// stuck (or stopped): it is killed, and replaced.
+constexpr std::chrono::seconds kWorkerReadyTimeout{30};
+// Pids of dead local workers remembered, to refuse their late hellos.
+constexpr size_t kDeadPidsKept = 4096;
+
 double Seconds(base::Duration d) {
   return std::chrono::duration<double>(d).count();
 }
@@ -51,8 +57,22 @@ void MasterCore::Signal(int slot, pid_t pid, int signal) {
 }
 
 int MasterCore::AddWorkerSlot(base::Instant now) {
-  const int slot = book_.Add();
-  slots_.push_back(LocalSlot{SlotSpec::Role::kWorker});
+  // A slot given up by a recycled worker whose child is gone is reused,
+  // page and all: slots stay as many as the workers, twice at most.
+  int slot = -1;
+  for (int i = 0; i < static_cast<int>(slots_.size()) && slot < 0; ++i) {
+    if (slots_[i].spare && book_.state(i) == supervise::ChildState::kDown) slot = i;
+  }
+  if (slot < 0) {
+    const int cap = 2 * options_.workers + (logger_slot_ ? 1 : 0);
+    if (static_cast<int>(slots_.size()) >= cap) {
+      ++owed_successors_;  // started when a recycled worker's child is gone
+      return -1;
+    }
+    slot = book_.Add(kWorkerReadyTimeout);
+    slots_.push_back(LocalSlot{SlotSpec::Role::kWorker});
+  }
+  slots_[slot].spare = false;
   book_.Start(slot, now);
   return slot;
 }
@@ -108,25 +128,44 @@ void MasterCore::OnLoggerDeath(const supervise::Death& d,
 
 void MasterCore::OnWorkerDeath(const supervise::Death& d,
                                const std::string& how, base::Instant now) {
-  bool was_running = false;
   LocalSlot& s = slots_[d.slot];
+  if (d.pid > 0) {
+    if (dead_pids_.size() >= kDeadPidsKept) dead_pids_.clear();
+    dead_pids_.insert(d.pid);
+  }
+  // It told us which task killed it (Fatal), or its page says one ran.
+  bool in_task = s.fatal_reported;
+  s.fatal_reported = false;
   if (s.worker) {
     if (const WorkerEntry* w = workers_.Get(*s.worker)) {
       Loss loss = LossOf(*w, proto::TaskStatus::kCrashed, how);
-      was_running = !loss.idle;
+      in_task = in_task || !loss.idle;
+      if (d.was_stopping) {
+        // The master stopped it to end the batch: its task is abandoned,
+        // not to blame.
+        loss.running.reset();
+        loss.idle = true;
+      }
       LoseWorker(w->id, loss, now);
     }
     s.worker.reset();
   }
-  if (d.was_stopping) return;
+  if (d.was_stopping) {
+    if (s.spare && owed_successors_ > 0 && phase_ == Phase::kRunning) {
+      --owed_successors_;
+      AddWorkerSlot(now);
+    }
+    return;
+  }
   stats_.AddWorkerDeath();
-  // A crash loop is made of deaths the workers bring on themselves: in a
-  // task, or on their own at start-up. An idle worker killed from outside
-  // (SIGKILL, SIGTERM) says nothing about the batch.
-  if (was_running || !KilledFromOutside(d.status)) {
-    breaker_.RecordDeath(now);
-  } else {
+  // A crash loop is workers that cannot start or stay up: deaths before
+  // their hello, or on their own while idle. A death in a task is that
+  // task's strike (its replacement starts at once), and an idle worker
+  // killed from outside (SIGKILL, SIGTERM) says nothing about the batch.
+  if (in_task || KilledFromOutside(d.status)) {
     book_.RestartSoon(d.slot, now);
+  } else {
+    breaker_.RecordDeath(now);
   }
   last_death_ = absl::StrCat("worker ", d.pid, ": ", how,
                              d.was_ready ? "" : " before saying hello");

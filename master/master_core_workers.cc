@@ -19,14 +19,6 @@ double Seconds(base::Duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
-// The record count a records frame claims (our writers use array32).
-std::optional<uint32_t> FrameCount(const zmq::message_t& frame) {
-  const auto* p = static_cast<const unsigned char*>(frame.data());
-  if (frame.size() < 5 || p[0] != 0xdd) return std::nullopt;
-  return (uint32_t{p[1]} << 24) | (uint32_t{p[2]} << 16) |
-         (uint32_t{p[3]} << 8) | uint32_t{p[4]};
-}
-
 uint64_t Millis(base::Duration d) {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
@@ -62,6 +54,8 @@ void MasterCore::OnWorkerFrames(size_t port, absl::Span<zmq::message_t> parts,
   workers_.Touch(*w, now);
   if (const auto* results = std::get_if<proto::Results>(&*message)) {
     OnResults(*w, *results, parts, now);
+  } else if (const auto* bad = std::get_if<proto::BadBatch>(&*message)) {
+    OnBadBatch(*w, *bad, now);
   } else if (const auto* fatal = std::get_if<proto::Fatal>(&*message)) {
     OnFatal(*w, port, identity, *fatal, now);
   } else if (const auto* hb = std::get_if<proto::Heartbeat>(&*message)) {
@@ -102,7 +96,16 @@ void MasterCore::OnHello(size_t port, absl::string_view identity,
     }
   }
   std::optional<int> slot;
-  if (port == 0) slot = SlotOfPid(static_cast<pid_t>(hello.pid));
+  if (port == 0) {
+    // A hello from a child that died since it sent it is a ghost, which
+    // would be handed tasks it never runs. (A pid of none of our children
+    // is a worker started by a wrapper of --worker_bin: served, no slot.)
+    if (dead_pids_.contains(hello.pid)) {
+      stats_.AddDropped(1);
+      return;
+    }
+    slot = SlotOfPid(static_cast<pid_t>(hello.pid));
+  }
   WorkerEntry& w = workers_.Add(port, hello, slot, now);
   if (slot) {
     book_.Ready(*slot, now);
@@ -143,14 +146,22 @@ void MasterCore::Welcome(WorkerEntry& w) {
 void MasterCore::OnResults(WorkerEntry& w, const proto::Results& r,
                            absl::Span<zmq::message_t> parts,
                            base::Instant now) {
-  std::optional<uint32_t> count =
-      parts.size() == 3 ? FrameCount(parts[2]) : std::nullopt;
-  if (!count || *count != r.count || !dispatcher_.OnResults(w.id, r)) {
-    stats_.AddDropped(1);
+  std::optional<Dispatcher::BatchView> batch = dispatcher_.Find(r.batch_id);
+  if (!batch || batch->worker != w.id) {
+    stats_.AddDropped(1);  // late: the batch was taken back
     return;
   }
+  absl::Status checked =
+      parts.size() == 3
+          ? checker_.Check(r, proto::View(parts[2]), *batch)
+          : absl::InvalidArgumentError("results without records");
+  if (!checked.ok() || !dispatcher_.OnResults(w.id, r)) {
+    OnBadResults(w, checked.message(), now);
+    return;
+  }
+  w.idle_beats = 0;
   stats_.AddResults(r, w.id, w.host, w.pid);
-  stats_.AddDurations(r.elapsed_us / r.count, r.count);
+  for (uint64_t us : checker_.elapsed_us()) stats_.AddDurations(us, 1);
   stats_.ResultsIn(now);
   w.tasks_done += r.count;
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
@@ -160,7 +171,52 @@ void MasterCore::OnResults(WorkerEntry& w, const proto::Results& r,
   if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
 }
 
+void MasterCore::OnBadResults(WorkerEntry& w, absl::string_view why,
+                              base::Instant now) {
+  // A buggy or hostile worker: nothing it sent is counted or relayed, its
+  // unfinished tasks run again (the one it was answering for, if alone,
+  // with a strike), and it is replaced: a local one killed, a remote one
+  // told to join afresh.
+  stats_.AddDropped(1);
+  out_->Say(absl::StrFormat(
+      "taskfarm: worker %d on %s sent bad results (%s): its tasks run again",
+      w.pid, w.host, why));
+  const Loss loss{proto::TaskStatus::kCrashed, absl::StrCat("bad results: ", why),
+                  w.pid, std::nullopt};
+  if (w.slot) {
+    book_.Kill(*w.slot, SIGKILL);
+  } else {
+    remote_.Forget(w);
+    out_->SendToWorker(w.port, w.task_identity, proto::Rejoin{"sent bad results"});
+  }
+  LoseWorker(w.id, loss, now);
+}
+
+void MasterCore::OnBadBatch(WorkerEntry& w, const proto::BadBatch& bad,
+                            base::Instant now) {
+  std::optional<Dispatcher::BatchView> batch = dispatcher_.Find(bad.batch_id);
+  if (!batch || batch->worker != w.id) {
+    stats_.AddDropped(1);
+    return;
+  }
+  out_->Say(absl::StrFormat(
+      "taskfarm: worker %d on %s dropped batch %d (%s): its tasks run again",
+      w.pid, w.host, bad.batch_id, bad.reason));
+  Report(dispatcher_.TakeBack(
+             w.id,
+             Loss{proto::TaskStatus::kCrashed,
+                  absl::StrCat("dropped by its worker: ", bad.reason), w.pid,
+                  std::nullopt},
+             bad.batch_id),
+         now);
+  if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
+}
+
 void MasterCore::Relay(zmq::message_t body, uint32_t records) {
+  if (logger_closing_) {
+    stats_.AddDropped(1);
+    return;
+  }
   if (!with_logger_) {
     records_delivered_ += records;
     out_->Deliver(std::move(body));
@@ -183,6 +239,7 @@ void MasterCore::OnFatal(WorkerEntry& w, size_t port,
   out_->SendToWorker(port, identity,
                      proto::Shutdown{proto::kShutdownFatalReceived});
   if (slot) {
+    slots_[*slot].fatal_reported = true;
     book_.RestartSoon(*slot, now);
   } else {
     LoseWorker(id, Loss{}, now);  // remote: it exits now, no strike
@@ -193,6 +250,27 @@ void MasterCore::OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
                              base::Instant now) {
   w.last_heartbeat = hb;
   w.last_heartbeat_at = now;
+  // A worker that says, heartbeat after heartbeat, that it runs nothing,
+  // while it holds batches and sends no results, has lost them: it dropped
+  // a batch, or they or its results were lost on the way. They run again.
+  if (hb.batch_id == 0 && dispatcher_.Busy(w.id)) {
+    if (++w.idle_beats > options_.liveness) {
+      w.idle_beats = 0;
+      out_->Say(absl::StrFormat(
+          "taskfarm: worker %d on %s holds tasks it does not run (a batch or "
+          "its results were lost): they run again",
+          w.pid, w.host));
+      Loss loss{proto::TaskStatus::kCrashed,
+                "its batch or its results were lost", w.pid, std::nullopt};
+      loss.silent = true;
+      Report(dispatcher_.TakeBack(w.id, loss), now);
+      // Spent (--max-tasks-per-worker) with nothing left: recycle it now.
+      if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
+      return;
+    }
+  } else {
+    w.idle_beats = 0;
+  }
   const uint64_t limit_ms = Millis(options_.timeout + 2 * options_.heartbeat);
   if (options_.timeout.count() > 0 && hb.batch_id != 0 &&
       hb.running_ms > limit_ms) {
@@ -209,7 +287,10 @@ void MasterCore::Retire(WorkerEntry& w, base::Instant now) {
   // --max-tasks-per-worker: its budget is spent and its last batch done.
   out_->SendToWorker(w.port, w.task_identity,
                      proto::Shutdown{proto::kShutdownRecycled});
-  if (w.slot) book_.Stop(*w.slot, now, 0, options_.grace);
+  if (w.slot) {
+    slots_[*w.slot].spare = true;  // its successor runs in another slot
+    book_.Stop(*w.slot, now, 0, options_.grace);
+  }
   LoseWorker(w.id, Loss{}, now);
 }
 
@@ -234,6 +315,7 @@ void MasterCore::CheckLiveness(base::Instant now) {
                                workers_.size() - 1));
     }
     Loss loss = LossOf(*w, proto::TaskStatus::kCrashed, reason);
+    loss.silent = !w->slot;  // a remote one may live on behind a cut link
     if (w->slot) book_.Kill(*w->slot, SIGKILL);
     LoseWorker(id, loss, now);
   }
@@ -269,6 +351,7 @@ void MasterCore::Dispatch(base::Instant now) {
     WorkerEntry& w = *workers_.Get(b.worker);
     out_->SendTasks(w.port, w.task_identity, proto::Tasks{b.batch_id, b.count},
                     b.body);
+    w.idle_beats = 0;
     stats_.TasksSent(now);
     if (dispatcher_.Spent(w.id) && !w.retiring) {
       // Its successor starts now, while it finishes: no capacity gap.

@@ -25,13 +25,17 @@ std::optional<std::string> RemoteBook::OnJoin(const WorkerEntry& w) {
   return std::nullopt;
 }
 
-std::string RemoteBook::OnLost(const WorkerEntry& w, const std::string& reason,
-                               const std::vector<uint64_t>& task_ids,
-                               size_t workers_left) {
+void RemoteBook::Forget(const WorkerEntry& w) {
   if (lost_.size() < kMaxLostRemembered) {
     lost_.insert(w.task_identity);
     lost_.insert(w.heartbeat_identity);
   }
+}
+
+std::string RemoteBook::OnLost(const WorkerEntry& w, const std::string& reason,
+                               const std::vector<uint64_t>& task_ids,
+                               size_t workers_left) {
+  Forget(w);
   std::string ids;
   if (!task_ids.empty()) {
     std::vector<uint64_t> shown(

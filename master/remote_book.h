@@ -33,6 +33,9 @@ class RemoteBook {
   std::string OnLost(const WorkerEntry& w, const std::string& reason,
                      const std::vector<uint64_t>& task_ids,
                      size_t workers_left);
+  // Remembers a remote worker's routing ids as lost (no line to log): what
+  // it sends from now on is answered with Rejoin.
+  void Forget(const WorkerEntry& w);
   // Whether `identity` (a routing id on a tcp port) belongs to a worker
   // declared lost: it must start afresh (proto::Rejoin). A stranger is not
   // told: its hello may simply be late (heartbeats travel on a second

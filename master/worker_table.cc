@@ -18,7 +18,7 @@ WorkerEntry& WorkerTable::Add(size_t port, const proto::Hello& hello,
   w.cores = hello.cores;
   w.slot = slot;
   w.joined = now;
-  w.expiry = now + liveness_;
+  Touch(w, now);
   if (by_identity_.size() <= port) by_identity_.resize(port + 1);
   by_identity_[port][w.task_identity] = w.id;
   by_identity_[port][w.heartbeat_identity] = w.id;

@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "base/clock.h"
 #include "master/dispatcher.h"
+#include "proto/contract.h"
 #include "proto/messages.h"
 
 namespace taskfarm::master {
@@ -43,6 +44,7 @@ struct WorkerEntry {
   proto::Heartbeat last_heartbeat;
   base::Instant last_heartbeat_at{};
   uint64_t tasks_done = 0;
+  uint32_t idle_beats = 0;    // heartbeats saying idle while it holds batches
 };
 
 class WorkerTable {
@@ -61,8 +63,12 @@ class WorkerTable {
   // By routing id ("T..." or "H...") as it arrived on `port`. No allocation.
   WorkerEntry* ByIdentity(size_t port, absl::string_view identity);
 
-  // It was heard from: push its expiry out.
-  void Touch(WorkerEntry& w, base::Instant now) { w.expiry = now + liveness_; }
+  // It was heard from: push its expiry out (further until its first
+  // heartbeat, which may come at the worker's built-in interval).
+  void Touch(WorkerEntry& w, base::Instant now) {
+    w.expiry = now + liveness_;
+    if (w.last_heartbeat_at == base::Instant{}) w.expiry += proto::kFirstHeartbeatWithin;
+  }
   // Workers whose expiry has passed.
   std::vector<WorkerId> Expired(base::Instant now) const;
 

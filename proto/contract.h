@@ -13,6 +13,7 @@
 #ifndef TASKFARM_PROTO_CONTRACT_H_
 #define TASKFARM_PROTO_CONTRACT_H_
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -37,6 +38,11 @@ inline std::string HeartbeatIdentity(absl::string_view worker_id) {
 inline std::string LoggerIdentity(int64_t pid) {
   return absl::StrCat(kLoggerPrefix, pid);
 }
+
+// A worker's heartbeat thread starts before the master's Welcome tells it
+// the interval: its first heartbeat comes within this of its hello, at
+// whatever --heartbeat says. The master allows for it.
+inline constexpr std::chrono::milliseconds kFirstHeartbeatWithin{1000};
 
 // Shutdown::reason values the receiver acts on (any other reason is for
 // people). A worker told kShutdownRecycled exits with worker_exit::kRecycled,

@@ -6,7 +6,8 @@
 // for task and result batches, one body frame (proto/batch.h). Sockets add
 // routing frames in front; proto knows nothing about them.
 //
-//   worker -> master : Hello, Results(+records body), Fatal, Heartbeat
+//   worker -> master : Hello, Results(+records body), Fatal, Heartbeat,
+//                      BadBatch
 //   master -> worker : Welcome, Tasks(+tasks body), Shutdown, Heartbeat,
 //                      Rejoin
 //   master -> logger : LoggerWelcome, Log(+records body), Progress, Shutdown
@@ -43,6 +44,7 @@ enum class MessageType : uint8_t {
   kAck = 11,
   kProgress = 12,
   kRejoin = 13,
+  kBadBatch = 14,
 };
 
 // How one task ended. Every task is reported exactly once with one of these.
@@ -197,9 +199,19 @@ struct Rejoin {
   friend bool operator==(const Rejoin&, const Rejoin&) = default;
 };
 
+// Worker -> master: it could not read batch `batch_id` (a bad frame) and
+// dropped it without running any of its tasks. The master takes the batch
+// back; the worker goes on with the others.
+struct BadBatch {
+  uint64_t batch_id = 0;
+  std::string reason;
+
+  friend bool operator==(const BadBatch&, const BadBatch&) = default;
+};
+
 using Message = std::variant<Hello, Welcome, Tasks, Results, Fatal, Heartbeat,
                              Shutdown, LoggerHello, LoggerWelcome, Log, Ack,
-                             Progress, Rejoin>;
+                             Progress, Rejoin, BadBatch>;
 
 }  // namespace taskfarm::proto
 

@@ -13,13 +13,15 @@ constexpr ChildState kTransitions[kChildStateCount][kChildEventCount] = {
     /* kPending  */ {S::kPending, S::kStarting, S::kPending, S::kPending,
                      S::kDown, S::kPending, S::kFailed},
     /* kStarting */ {S::kStarting, S::kStarting, S::kUp, S::kBackoff,
-                     S::kStopping, S::kStarting, S::kLastUp},
+                     S::kStopping, S::kHung, S::kLastUp},
     /* kUp       */ {S::kUp, S::kUp, S::kUp, S::kBackoff, S::kStopping, S::kUp,
                      S::kLastUp},
     /* kStopping */ {S::kStopping, S::kStopping, S::kStopping, S::kDown,
                      S::kStopping, S::kKilling, S::kStopping},
     /* kKilling  */ {S::kKilling, S::kKilling, S::kKilling, S::kDown,
                      S::kKilling, S::kKilling, S::kKilling},
+    /* kHung     */ {S::kHung, S::kHung, S::kHung, S::kBackoff, S::kKilling,
+                     S::kHung, S::kLastUp},
     /* kBackoff  */ {S::kBackoff, S::kBackoff, S::kBackoff, S::kBackoff,
                      S::kDown, S::kPending, S::kFailed},
     /* kLastUp   */ {S::kLastUp, S::kLastUp, S::kLastUp, S::kFailed,
@@ -36,7 +38,7 @@ ChildState Next(ChildState state, ChildEvent event) {
 
 bool HasChild(ChildState state) {
   return state == S::kStarting || state == S::kUp || state == S::kStopping ||
-         state == S::kKilling || state == S::kLastUp;
+         state == S::kKilling || state == S::kHung || state == S::kLastUp;
 }
 
 const char* ChildStateName(ChildState state) {
@@ -53,6 +55,8 @@ const char* ChildStateName(ChildState state) {
       return "stopping";
     case S::kKilling:
       return "killing";
+    case S::kHung:
+      return "hung";
     case S::kBackoff:
       return "backoff";
     case S::kLastUp:

@@ -8,6 +8,8 @@
 //   kDown --start--> kPending --spawn--> kStarting --ready--> kUp
 //   kStarting/kUp --exited--> kBackoff --deadline--> kPending
 //   kStarting/kUp --stop--> kStopping --deadline--> kKilling
+//   kStarting --deadline--> kHung --exited--> kBackoff (no hello in time:
+//                                                     SIGKILL, restart)
 //   kStopping/kKilling --exited--> kDown
 //   kPending/kBackoff --stop--> kDown
 //   kStarting/kUp --give_up--> kLastUp --exited--> kFailed
@@ -32,11 +34,12 @@ enum class ChildState {
   kUp,        // said hello
   kStopping,  // asked to stop; killed at its deadline
   kKilling,   // SIGKILL sent; waiting for it to be reaped
+  kHung,      // no hello in time: SIGKILL sent; restarted once reaped
   kBackoff,   // dead; restarted at its deadline
   kLastUp,    // running, but given up on: not restarted when it exits
   kFailed,    // given up: never started again
 };
-inline constexpr int kChildStateCount = 9;
+inline constexpr int kChildStateCount = 10;
 
 enum class ChildEvent {
   kStart,     // the supervisor wants it running
@@ -44,7 +47,7 @@ enum class ChildEvent {
   kReady,     // it said hello
   kExited,    // it was reaped (or could not be spawned)
   kStop,      // the supervisor wants it gone
-  kDeadline,  // its timer (restart delay, stop grace) ran out
+  kDeadline,  // its timer (restart delay, stop grace, hello) ran out
   kGiveUp,    // crash loop: stop restarting
 };
 inline constexpr int kChildEventCount = 7;

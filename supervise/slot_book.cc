@@ -9,8 +9,9 @@ namespace taskfarm::supervise {
 SlotBook::SlotBook(RestartPolicy policy, SlotActions* actions)
     : policy_(policy), actions_(actions) {}
 
-int SlotBook::Add() {
+int SlotBook::Add(base::Duration ready_timeout) {
   slots_.emplace_back();
+  slots_.back().ready_timeout = ready_timeout;
   return static_cast<int>(slots_.size()) - 1;
 }
 
@@ -35,6 +36,8 @@ void SlotBook::Transition(int slot, ChildEvent event, base::Instant now) {
       break;
     case ChildState::kStarting:
       ++starting_;
+      s.stop_requested = false;
+      if (s.ready_timeout.count() > 0) s.deadline = now + s.ready_timeout;
       Spawn(slot, now);
       break;
     case ChildState::kBackoff: {
@@ -49,7 +52,10 @@ void SlotBook::Transition(int slot, ChildEvent event, base::Instant now) {
       break;
     }
     case ChildState::kKilling:
-      if (s.pid > 0) actions_->Signal(slot, s.pid, SIGKILL);
+    case ChildState::kHung:
+      if (s.pid > 0 && before != ChildState::kHung) {
+        actions_->Signal(slot, s.pid, SIGKILL);
+      }
       break;
     default:
       break;
@@ -99,8 +105,7 @@ void SlotBook::Exited(int slot, ExitStatus status, base::Instant now) {
   d.pid = s.pid;
   d.status = status;
   d.was_ready = s.ready;
-  d.was_stopping =
-      s.state == ChildState::kStopping || s.state == ChildState::kKilling;
+  d.was_stopping = s.stop_requested;
   if (now - s.started >= policy_.stable_uptime) s.quick_deaths = 0;
   ++s.quick_deaths;
   s.pid = 0;
@@ -132,6 +137,7 @@ void SlotBook::Stop(int slot, base::Instant now, int signal,
   Transition(slot, ChildEvent::kStop, now);
   Slot& s = slots_[slot];
   if (s.state != ChildState::kStopping) return;
+  s.stop_requested = true;
   if (signal != 0 && s.pid > 0) actions_->Signal(slot, s.pid, signal);
   s.deadline = now + grace;
 }

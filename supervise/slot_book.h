@@ -13,8 +13,9 @@
 // (Productive) or a stable uptime; RestartSoon skips one delay. Pace: at
 // most max_starting slots are spawned and not yet ready at once (0: no
 // limit); the others wait in kPending, in order, and the next is spawned
-// when one says hello or dies. A spawn that fails is a death at once: it is
-// in the next TakeDeaths, with spawn_error set.
+// when one says hello or dies; one not ready within its slot's
+// ready_timeout is killed. A spawn that fails is a death at once: it is in the next
+// TakeDeaths, with spawn_error set.
 //
 // Example:
 //   SlotBook book(RestartPolicy{}, &actions);
@@ -79,8 +80,10 @@ class SlotBook {
   SlotBook(const SlotBook&) = delete;
   SlotBook& operator=(const SlotBook&) = delete;
 
-  // A new slot, down. Returns its number (0, 1, ...).
-  int Add();
+  // A new slot, down. Returns its number (0, 1, ...). A child of it that is
+  // not ready `ready_timeout` after its spawn is killed, and its death is an
+  // ordinary one; 0: no limit (for children that never report ready).
+  int Add(base::Duration ready_timeout = base::Duration(0));
 
   // The slot should have a child: spawned now if the pace allows, else when
   // its turn comes. After GiveUp, the slot fails instead.
@@ -132,6 +135,8 @@ class SlotBook {
     bool restart_soon = false;
     bool ever_started = false;
     bool ready = false;  // its child said hello
+    bool stop_requested = false;  // since its spawn
+    base::Duration ready_timeout{0};
   };
 
   void Transition(int slot, ChildEvent event, base::Instant now);

@@ -1,5 +1,5 @@
 // Tests of supervise::Next, the one table holding every transition of a
-// supervised slot: all 9 states x 7 events, spelled out.
+// supervised slot: all 10 states x 7 events, spelled out.
 
 #include "supervise/child_state.h"
 
@@ -12,9 +12,9 @@ namespace {
 using E = ChildEvent;
 using S = ChildState;
 
-constexpr S kAllStates[] = {S::kDown,     S::kPending, S::kStarting,
-                            S::kUp,       S::kStopping, S::kKilling,
-                            S::kBackoff,  S::kLastUp,  S::kFailed};
+constexpr S kAllStates[] = {S::kDown,    S::kPending, S::kStarting, S::kUp,
+                            S::kStopping, S::kKilling, S::kHung,     S::kBackoff,
+                            S::kLastUp,  S::kFailed};
 constexpr E kAllEvents[] = {E::kStart,  E::kSpawn,    E::kReady, E::kExited,
                             E::kStop,   E::kDeadline, E::kGiveUp};
 
@@ -31,12 +31,15 @@ TEST(ChildState, EveryTransition) {
       // Pending waits for its turn; stop cancels it.
       {S::kPending,  {S::kPending,  S::kStarting, S::kPending,  S::kPending, S::kDown,     S::kPending,  S::kFailed}},
       // Starting: hello makes it up, death sends it to backoff.
-      {S::kStarting, {S::kStarting, S::kStarting, S::kUp,       S::kBackoff, S::kStopping, S::kStarting, S::kLastUp}},
+      // A child that does not say hello in time is killed (hung).
+      {S::kStarting, {S::kStarting, S::kStarting, S::kUp,       S::kBackoff, S::kStopping, S::kHung,     S::kLastUp}},
       {S::kUp,       {S::kUp,       S::kUp,       S::kUp,       S::kBackoff, S::kStopping, S::kUp,       S::kLastUp}},
       // Stopping ends down when it exits, or is killed at its deadline; a
       // late hello changes nothing.
       {S::kStopping, {S::kStopping, S::kStopping, S::kStopping, S::kDown,    S::kStopping, S::kKilling,  S::kStopping}},
       {S::kKilling,  {S::kKilling,  S::kKilling,  S::kKilling,  S::kDown,    S::kKilling,  S::kKilling,  S::kKilling}},
+      // Hung: killed; it is restarted once reaped, unless stopped meanwhile.
+      {S::kHung,     {S::kHung,     S::kHung,     S::kHung,     S::kBackoff, S::kKilling,  S::kHung,     S::kLastUp}},
       // Backoff waits for its delay; stop cancels the restart.
       {S::kBackoff,  {S::kBackoff,  S::kBackoff,  S::kBackoff,  S::kBackoff, S::kDown,     S::kPending,  S::kFailed}},
       // Given up while running: never restarted, stopped as usual.

@@ -87,6 +87,8 @@ std::vector<Sample> Samples() {
                                         .elapsed_ms = kU64Max}},
       {MessageType::kRejoin,
        Rejoin{.reason = std::string("lost: silent for 3s\0\xff", 22)}},
+      {MessageType::kBadBatch,
+       BadBatch{.batch_id = kU64Max, .reason = "bad frame: batch too large " + kUnicode}},
   };
 }
 
@@ -215,7 +217,7 @@ TEST(Codec, RejectsWrongProtocolVersion) {
 
 TEST(Codec, RejectsUnknownType) {
   ExpectAllRejected({{"type 0", Pack(kV, 0u, 7u)},
-                     {"type 14", Pack(kV, 14u, 7u)},
+                     {"type 15", Pack(kV, 15u, 7u)},
                      {"type 127", Pack(kV, 127u, 7u)},
                      {"type 255", Pack(kV, 255u, 7u)},
                      {"type 256 (past uint8)", Pack(kV, 256u + 11u, 7u)},

@@ -132,6 +132,30 @@ TEST_F(SlotBookTest, StopEscalatesToSigkillAtTheDeadline) {
   EXPECT_TRUE(book.AllExited());
 }
 
+TEST_F(SlotBookTest, AChildThatIsNotReadyInTimeIsKilledAndItsDeathCounts) {
+  SlotBook& book = Book();
+  int slot = book.Add(/*ready_timeout=*/seconds(30));
+  book.Start(slot, now_);
+  EXPECT_EQ(book.NextDeadline(), now_ + seconds(30));
+  book.Tick(now_ + seconds(30));
+  EXPECT_EQ(book.state(slot), ChildState::kHung);
+  EXPECT_EQ(fake_.signals, (std::vector<std::pair<int, int>>{{slot, SIGKILL}}));
+  book.Exited(slot, ExitStatus{true, SIGKILL}, now_ + seconds(30));
+  std::vector<Death> deaths = book.TakeDeaths();
+  ASSERT_EQ(deaths.size(), 1u);
+  EXPECT_FALSE(deaths[0].was_stopping) << "nobody asked it to stop";
+  EXPECT_FALSE(deaths[0].was_ready);
+  EXPECT_EQ(book.state(slot), ChildState::kBackoff);
+}
+
+TEST_F(SlotBookTest, AReadyChildHasNoReadyDeadline) {
+  SlotBook& book = Book();
+  int slot = book.Add(/*ready_timeout=*/seconds(30));
+  book.Start(slot, now_);
+  book.Ready(slot, now_ + seconds(1));
+  EXPECT_FALSE(book.NextDeadline().has_value());
+}
+
 TEST_F(SlotBookTest, ExitOfASlotWithoutAChildIsIgnored) {
   SlotBook& book = Book();
   int slot = book.Add();

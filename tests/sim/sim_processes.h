@@ -23,6 +23,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,8 +75,14 @@ class SimWorker {
   const std::string& task_identity() const { return task_identity_; }
   const std::string& heartbeat_identity() const { return heartbeat_identity_; }
   uint64_t gen() const { return gen_; }
-  // Ids of the tasks it holds and has not reported.
-  std::vector<uint64_t> Held();
+  // The master sent it tasks `ids` (they may still be on the way).
+  void Assign(const std::vector<uint64_t>& ids) {
+    outstanding_.insert(ids.begin(), ids.end());
+  }
+  // Ids of the tasks sent to it that it has not reported.
+  std::vector<uint64_t> Held() const {
+    return std::vector<uint64_t>(outstanding_.begin(), outstanding_.end());
+  }
 
   // When the last message on each of its connections (task socket, then
   // heartbeat socket) arrives: messages on one connection keep their order.
@@ -138,6 +145,7 @@ class SimWorker {
   std::optional<int> fatal_exit_;  // Fatal sent: exit with this on reply
   std::optional<BadFrame> bad_frame_;
   bool drop_next_ = false;
+  std::set<uint64_t> outstanding_;  // sent to it, not reported by it
 };
 
 class SimLogger {

@@ -15,7 +15,7 @@ namespace taskfarm::sim {
 namespace {
 
 constexpr int kBlocks = 40;
-constexpr uint64_t kSeedsPerBlock = 250;  // 10,000 seeds in all
+constexpr uint64_t kSeedsPerBlock = 500;  // 20,000 seeds in all
 constexpr int kFailuresShown = 3;
 
 class Simulator : public testing::TestWithParam<int> {};

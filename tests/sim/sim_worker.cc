@@ -119,7 +119,13 @@ void SimWorker::OnMessage(bool heartbeat_socket, const proto::Message& message,
     queue_.push_back(Batch{std::get<proto::Tasks>(message).batch_id, body});
     if (drop_next_) {  // "bad frame: batch too large": dropped unread
       drop_next_ = false;
-      for (uint64_t id : Held()) world_->TroubleFor(id);
+      proto::TaskBatchReader dropped;
+      proto::TaskView view;
+      if (dropped.Open(*body).ok()) {
+        for (size_t i = 0; i < dropped.size(); ++i) {
+          if (dropped.Get(i, &view).ok()) world_->TroubleFor(view.id);
+        }
+      }
       queue_.pop_back();
       return;
     }
@@ -214,6 +220,7 @@ void SimWorker::Complete() {
                                                      : proto::TaskStatus::kOk,
                           task_.attempt});
   world_->TaskEnded(task_.id);
+  outstanding_.erase(task_.id);
   ++index_;
   if (index_ == reader_.size()) {
     Flush();
@@ -297,6 +304,7 @@ void SimWorker::ReportFatal(proto::FatalKind kind, bool heartbeat_socket, int co
 }
 
 void SimWorker::Rejoin() {
+  if (fatal_exit_) return;  // it reported a fatal task: it exits anyway
   if (!remote_) {
     Die(supervise::ExitStatus{false, proto::worker_exit::kMasterLost});
     return;
@@ -305,19 +313,6 @@ void SimWorker::Rejoin() {
   world_->Route(this, false);
   state_->End();
   Connect(milliseconds(100));
-}
-
-std::vector<uint64_t> SimWorker::Held() {
-  std::vector<uint64_t> ids;
-  proto::TaskBatchReader reader;
-  proto::TaskView view;
-  for (size_t b = 0; b < queue_.size(); ++b) {
-    if (!reader.Open(*queue_[b].body).ok()) continue;
-    for (size_t i = b == 0 ? index_ : 0; i < reader.size(); ++i) {
-      if (reader.Get(i, &view).ok()) ids.push_back(view.id);
-    }
-  }
-  return ids;
 }
 
 void SimWorker::Signal(int signal, bool by_master_stopping) {

@@ -90,18 +90,20 @@ base::Instant World::Deliver(base::Instant* last) {
   return at;
 }
 
-void World::Network(int host, base::Instant at, std::function<void()> fn) {
+void World::Network(int host, base::Instant at, std::function<void()> fn,
+                    std::function<void()> on_cut) {
   if (host < 0) {
     At(at, std::move(fn));
     return;
   }
-  At(at, [this, host, fn = std::move(fn)] {
+  At(at, [this, host, fn = std::move(fn), on_cut = std::move(on_cut)] {
     Host& h = hosts_[host];
     if (!h.cut) {
       fn();
-    } else if (h.hold) {
-      h.held.push_back(fn);
+      return;
     }
+    if (on_cut) on_cut();
+    if (h.hold) h.held.push_back(fn);
   });
 }
 
@@ -138,6 +140,19 @@ void World::ToMaster(SimWorker& w, bool heartbeat_socket, std::string header,
                        m.ok() ? static_cast<int>(m->index()) : -1, " (",
                        identity, ")"));
   }
+  // Results held up by a cut may reach the master after it gave their
+  // tasks up (and blamed a lone one): trouble for them.
+  std::function<void()> on_cut;
+  if (body) {
+    on_cut = [this, records = *body] {
+      proto::RecordReader reader;
+      proto::RecordView view;
+      if (!reader.Open(records).ok()) return;
+      for (size_t i = 0; i < reader.size(); ++i) {
+        if (reader.Get(i, &view).ok()) TroubleFor(view.id);
+      }
+    };
+  }
   Network(w.remote() ? w.host() : -1, at,
           [this, port, identity = std::move(identity), header = std::move(header),
            body = std::move(body)] {
@@ -146,7 +161,8 @@ void World::ToMaster(SimWorker& w, bool heartbeat_socket, std::string header,
             parts.push_back(proto::Frame(header));
             if (body) parts.push_back(proto::Frame(*body));
             core_->OnWorkerFrames(port, absl::MakeSpan(parts), now_);
-          });
+          },
+          std::move(on_cut));
 }
 
 void World::LoggerToMaster(SimLogger& l, std::string header) {
@@ -227,8 +243,18 @@ void World::SendTasks(size_t port, absl::string_view identity,
   auto route = routes_.find({port, std::string(identity)});
   Trace(absl::StrCat("master -> ", identity, ": batch ", header.batch_id, " of ",
                      header.count));
-  if (route == routes_.end()) return;
+  if (route == routes_.end()) {
+    // To a connection that is gone (a ghost: a hello that arrived after its
+    // worker had joined again): the master learns of it only when it
+    // expires, and may then blame the batch's lone task.
+    for (uint64_t id : sent_ids_) TroubleFor(id);
+    return;
+  }
   SimWorker* w = route->second;
+  w->Assign(sent_ids_);
+  if (w->stopped() || (w->remote() && hosts_[w->host()].cut)) {
+    for (uint64_t id : sent_ids_) TroubleFor(id);  // it will be lost
+  }
   const base::Instant at = Deliver(&w->last_in[0]);
   Network(w->remote() ? w->host() : -1, at,
           [w, g = w->gen(), message = proto::Message(header), body] {

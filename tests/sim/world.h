@@ -141,8 +141,10 @@ class World : public master::Outbox {
   base::Duration Latency();
   // Delivery time on a connection whose last delivery was at `*last`.
   base::Instant Deliver(base::Instant* last);
-  // Sends to a remote host's worker go through here (cuts).
-  void Network(int host, base::Instant at, std::function<void()> fn);
+  // Messages to and from a remote host go through here: a cut holds or
+  // drops them (and calls `on_cut`, if given).
+  void Network(int host, base::Instant at, std::function<void()> fn,
+               std::function<void()> on_cut = nullptr);
   void StartRemote(int host, int index, base::Duration delay);
   void ApplyFaults();
   void ApplyFault(const Fault& f);
@@ -197,6 +199,7 @@ class World : public master::Outbox {
   std::map<uint64_t, uint64_t> reported_in_;      // id -> seq of its frame
   std::map<uint64_t, int> trouble_;  // deaths while running it, bad frames
   uint64_t lowest_unreported_ = 0;
+  std::vector<uint64_t> sent_ids_;  // of the batch being sent
   // Every record the master accepted has reached the sim: a logger is
   // attached (or none is used), so nothing waits in the master's relay.
   bool relay_live_ = false;
