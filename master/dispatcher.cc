@@ -7,9 +7,12 @@
 namespace taskfarm::master {
 
 Dispatcher::Dispatcher(Options options) : options_(options) {
-  TF_CHECK(options_.window >= 1);
-  TF_CHECK(options_.max_batch >= 1);
-  TF_CHECK(options_.retries >= 1);
+  // Options out of range are brought into it: a batch never holds more
+  // tasks than a frame may (a worker would drop it, and we could not read
+  // it back to requeue it).
+  options_.window = std::max<uint32_t>(options_.window, 1);
+  options_.max_batch = std::clamp<uint32_t>(options_.max_batch, 1, proto::kMaxBatchSize);
+  options_.retries = std::max<uint32_t>(options_.retries, 1);
 }
 
 void Dispatcher::AddWorker(WorkerId id, int64_t pid, uint64_t budget) {
@@ -48,7 +51,8 @@ uint32_t Dispatcher::BatchSize(const Worker& w, uint64_t left) const {
                        (2.0 * static_cast<double>(std::max<size_t>(1, workers_.size())));
   size = std::min(size, share);
   if (size >= options_.max_batch) return options_.max_batch;
-  return std::max<uint32_t>(1, static_cast<uint32_t>(size));
+  if (!(size >= 1)) return 1;  // a target of 0 or less (or NaN): one at a time
+  return static_cast<uint32_t>(size);
 }
 
 std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available,

@@ -21,6 +21,9 @@ namespace exit = proto::master_exit;
 
 constexpr std::chrono::milliseconds kProgressInterval{200};
 constexpr std::chrono::seconds kLoggerFlushTimeout{10};
+// With no worker connected: the first notice, then one every so often.
+constexpr std::chrono::seconds kWaitingNotice{10};
+constexpr std::chrono::seconds kWaitingNoticeEvery{60};
 
 double Seconds(base::Duration d) {
   return std::chrono::duration<double>(d).count();
@@ -48,6 +51,11 @@ void MasterCore::Start(base::Instant now) {
     slots_.push_back(LocalSlot{SlotSpec::Role::kLogger});
   }
   for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(now);
+  if (options_.workers <= 0 && !options_.remote.enabled()) {
+    // No worker, and no way to get one.
+    out_->Say("taskfarm: no workers: --workers=0 and no --listen for remote ones");
+    Stop(StopReason{exit::kUsage, "no workers"}, false, now);
+  }
   if (options_.startup_timeout.count() > 0) {
     startup_deadline_ = now + options_.startup_timeout;
   }
@@ -71,6 +79,7 @@ base::Instant MasterCore::NextDeadline(base::Instant now) const {
   if (phase_ == Phase::kRunning) consider(next_progress_);
   if (phase_ == Phase::kStarting) consider(startup_deadline_);
   if (phase_ == Phase::kStopping) consider(stop_deadline_);
+  if (waiting_since_) consider(next_waiting_notice_);
   if (std::optional<base::Instant> t = book_.NextDeadline()) consider(*t);
   workers_.ForEach([&](const WorkerEntry& w) { consider(w.expiry); });
   return next;
@@ -232,6 +241,7 @@ void MasterCore::OnTimers(base::Instant now) {
          false, now);
   }
   CheckLiveness(now);
+  NoticeWaiting(now);
   book_.Tick(now);
   if (phase_ == Phase::kStopping && now >= stop_deadline_) {
     if (!workers_killed_) {
@@ -255,6 +265,32 @@ void MasterCore::CloseLogger() {
   if (relay_.logger()) {
     out_->SendToLogger(*relay_.logger(), proto::Shutdown{proto::kShutdownDone});
   }
+}
+
+void MasterCore::NoticeWaiting(base::Instant now) {
+  // Tasks to run, and nobody to run them but remote workers that may join:
+  // say so, now and then, rather than wait in silence.
+  const bool waiting = phase_ == Phase::kRunning && workers_.size() == 0 &&
+                       options_.remote.enabled() && WorkerSlotsGone() &&
+                       book_.starting() == 0;
+  if (!waiting) {
+    waiting_since_.reset();
+    return;
+  }
+  if (!waiting_since_) {
+    waiting_since_ = now;
+    next_waiting_notice_ = now + kWaitingNotice;
+  }
+  if (now < next_waiting_notice_) return;
+  next_waiting_notice_ = now + kWaitingNoticeEvery;
+  const uint64_t left =
+      input_.total > stats_.done() + stats_.skipped()
+          ? input_.total - stats_.done() - stats_.skipped()
+          : 0;
+  out_->Say(absl::StrFormat(
+      "taskfarm: no worker connected for %.0f s: waiting for remote workers "
+      "to join (%d tasks to go)",
+      Seconds(now - *waiting_since_), left));
 }
 
 void MasterCore::SendProgress(base::Instant now) {
@@ -290,6 +326,7 @@ void MasterCore::MaybeFinish(base::Instant now) {
   if (book_.AllExited()) {
     Enter(PhaseEvent::kAllExited);
     stats_.Finish(now);
+    stats_.SetWritten(with_logger_ ? relay_.records_acked() : records_delivered_);
     final_ = FinalOutcome(stop_, !with_logger_ || relay_.Empty(),
                           stats_.not_ok());
   }

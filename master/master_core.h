@@ -155,6 +155,7 @@ class MasterCore : private supervise::SlotActions {
   void CheckHalt(base::Instant now);
   void OnTimers(base::Instant now);
   void SendProgress(base::Instant now);
+  void NoticeWaiting(base::Instant now);
   void CloseLogger();
   void MaybeFinish(base::Instant now);
   void Enter(PhaseEvent event);
@@ -197,6 +198,8 @@ class MasterCore : private supervise::SlotActions {
   base::Instant next_progress_{};
   base::Instant stop_deadline_ = base::Instant::max();  // kStopping: kill who is left
   base::Instant startup_deadline_ = base::Instant::max();
+  std::optional<base::Instant> waiting_since_;  // no worker to run tasks
+  base::Instant next_waiting_notice_{};
 };
 
 }  // namespace taskfarm::master

@@ -61,7 +61,10 @@ absl::StatusOr<std::unique_ptr<RemoteWorkers>> RemoteWorkers::Open(
     zmq::context_t& context, const FarmOptions& options) {
   std::unique_ptr<RemoteWorkers> r(new RemoteWorkers(options));
   const RemoteOptions& o = options.remote;
-  r->port_ = std::make_unique<proto::Transport>(context, zmq::socket_type::router);
+  absl::StatusOr<std::unique_ptr<proto::Transport>> port =
+      proto::Transport::Open(context, zmq::socket_type::router);
+  if (!port.ok()) return port.status();
+  r->port_ = *std::move(port);
   zmq::socket_t& socket = r->port_->socket();
   socket.set(zmq::sockopt::router_mandatory, true);
   socket.set(zmq::sockopt::sndhwm, 0);

@@ -1,13 +1,17 @@
 #include "master/session.h"
 
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "master/binaries.h"
+#include "master/process_limits.h"
 #include "proto/contract.h"
 
 namespace taskfarm::master {
@@ -17,12 +21,20 @@ constexpr size_t kMaxWorkerParts = 3;  // identity, header, body
 constexpr size_t kMaxLoggerParts = 2;  // identity, header
 constexpr int kDrainPerWake = 256;     // messages per socket per wake-up
 
-std::unique_ptr<proto::Transport> Router(zmq::context_t& context) {
-  auto t = std::make_unique<proto::Transport>(context, zmq::socket_type::router);
-  t->socket().set(zmq::sockopt::router_mandatory, true);
-  t->socket().set(zmq::sockopt::sndhwm, 0);
-  t->socket().set(zmq::sockopt::rcvhwm, 0);
+absl::StatusOr<std::unique_ptr<proto::Transport>> Router(zmq::context_t& context) {
+  absl::StatusOr<std::unique_ptr<proto::Transport>> t =
+      proto::Transport::Open(context, zmq::socket_type::router);
+  if (!t.ok()) return t;
+  (*t)->socket().set(zmq::sockopt::router_mandatory, true);
+  (*t)->socket().set(zmq::sockopt::sndhwm, 0);
+  (*t)->socket().set(zmq::sockopt::rcvhwm, 0);
   return t;
+}
+
+int UsableCpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return CPU_COUNT(&set);
 }
 
 }  // namespace
@@ -86,7 +98,9 @@ absl::Status Session::FindBinaries() {
 
 absl::Status Session::OpenSockets() {
   context_ = std::make_unique<zmq::context_t>(1);
-  ports_.push_back(Router(*context_));
+  absl::StatusOr<std::unique_ptr<proto::Transport>> work = Router(*context_);
+  if (!work.ok()) return work.status();
+  ports_.push_back(*std::move(work));
   if (absl::Status s = ports_[0]->Bind(rundir_->Endpoint("work")); !s.ok()) {
     return s;
   }
@@ -98,7 +112,9 @@ absl::Status Session::OpenSockets() {
     ports_.push_back(remote_->TakePort());
   }
   if (sink_ == nullptr) {
-    log_socket_ = Router(*context_);
+    absl::StatusOr<std::unique_ptr<proto::Transport>> log = Router(*context_);
+    if (!log.ok()) return log.status();
+    log_socket_ = *std::move(log);
     if (absl::Status s = log_socket_->Bind(rundir_->Endpoint("log")); !s.ok()) {
       return s;
     }
@@ -119,8 +135,15 @@ absl::Status Session::Setup() {
   if (!dir.ok()) return dir.status();
   rundir_.emplace(*std::move(dir));
   if (absl::Status s = io_.Prepare(rundir_->path()); !s.ok()) return s;
+  // Before ZeroMQ starts threads, which abort when they cannot.
+  if (absl::Status s = EnsureLimits(options_.workers); !s.ok()) return s;
   if (absl::Status s = OpenSockets(); !s.ok()) return s;
   check_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (options_.restart.max_starting <= 0) {
+    // Workers start a few at a time, as many as there are CPUs: a large
+    // --workers must not drown the machine (and the heartbeats) at once.
+    options_.restart.max_starting = std::max(2, UsableCpus());
+  }
   processes_.emplace(options_, *rundir_);
   core_.emplace(options_, /*with_logger=*/sink_ == nullptr,
                 static_cast<Outbox*>(this));
@@ -142,7 +165,7 @@ void Session::Loop() {
     Drain(t);
     uint64_t done;
     if (read(check_fd_, &done, sizeof(done)) == sizeof(done)) {
-      check_thread_.join();
+      if (check_thread_.joinable()) check_thread_.join();
       core_->OnInputChecked(check_status_, std::move(check_errors_), t);
     }
     core_->Advance(base::Now());
@@ -223,12 +246,17 @@ void Session::SignalSlot(int slot, pid_t pid, int signal) {
 }
 
 void Session::CheckInput(const KindTable& kinds) {
-  check_thread_ = std::thread([this, &kinds] {
+  auto check = [this, &kinds] {
     check_status_ = io_.Check(kinds, &check_errors_);
     uint64_t one = 1;
     ssize_t unused = write(check_fd_, &one, sizeof(one));
     (void)unused;
-  });
+  };
+  try {
+    check_thread_ = std::thread(check);
+  } catch (const std::system_error&) {
+    check();  // no thread to be had (ulimit -u): check here, blocking
+  }
 }
 
 absl::StatusOr<InputReady> Session::OpenOutput() {
