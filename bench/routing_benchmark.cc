@@ -140,7 +140,9 @@ void BM_Dispatcher(benchmark::State& state) {
 BENCHMARK(BM_Dispatcher)->Arg(1)->Arg(1024);
 
 constexpr char kWorkerId[] = "bench";
-constexpr int64_t kWorkerPid = 4711;
+// The pid BenchOutbox gives the child of slot 1, the worker's (slot 0 is
+// the logger's): the fake worker stands for a local worker.
+constexpr int64_t kWorkerPid = 1001;
 
 // The master's two sockets and their fake peers, on inproc.
 struct Wiring {
@@ -262,7 +264,7 @@ struct Farm {
 
   static master::FarmOptions Options() {
     master::FarmOptions o;
-    o.workers = 0;
+    o.workers = 1;
     o.max_batch = 1024;
     o.heartbeat = std::chrono::hours(1);  // no heartbeat in the way
     o.startup_timeout = std::chrono::seconds(0);

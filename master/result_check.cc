@@ -16,7 +16,7 @@ absl::Status ResultCheck::Check(const proto::Results& header,
         "results ", header.offset, "+", header.count, " for a batch of ",
         batch.count, " with ", batch.done, " reported"));
   }
-  if (absl::Status s = records_.Open(frame); !s.ok()) return s;
+  if (absl::Status s = records_.Start(frame); !s.ok()) return s;
   if (records_.size() != header.count) {
     return absl::InvalidArgumentError(absl::StrCat(
         records_.size(), " records for ", header.count, " results"));
@@ -26,7 +26,7 @@ absl::Status ResultCheck::Check(const proto::Results& header,
   }
   std::array<uint32_t, proto::kTaskStatusCount> statuses{};
   for (uint32_t i = 0; i < header.count; ++i) {
-    if (absl::Status s = records_.Get(i, &record_); !s.ok()) return s;
+    if (absl::Status s = records_.Next(&record_); !s.ok()) return s;
     const uint32_t index = header.offset + i;
     uint64_t expected = batch.first_id + index;
     if (!batch.consecutive) {
@@ -42,6 +42,7 @@ absl::Status ResultCheck::Check(const proto::Results& header,
     ++statuses[static_cast<int>(record_.status)];
     elapsed_us_.push_back(record_.elapsed_us);
   }
+  if (absl::Status s = records_.Finish(); !s.ok()) return s;
   if (statuses != header.by_status) {
     return absl::InvalidArgumentError("the statuses do not add up to the header's");
   }

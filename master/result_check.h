@@ -37,8 +37,8 @@ class ResultCheck {
   const std::vector<uint64_t>& elapsed_us() const { return elapsed_us_; }
 
  private:
-  proto::RecordReader records_;
-  proto::RecordView record_;
+  proto::RecordScanner records_;
+  proto::RecordHead record_;
   proto::TaskBatchReader tasks_;
   proto::TaskView task_;
   std::vector<uint64_t> elapsed_us_;

@@ -1,5 +1,7 @@
 #include "master/stats.h"
 
+#include <algorithm>
+#include <bit>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -50,11 +52,8 @@ double Stats::compute_seconds() const {
 }
 
 void Stats::AddDurations(uint64_t us_each, uint64_t count) {
-  int bucket = 0;
-  while (us_each > 0 && bucket < kDurationBuckets - 1) {
-    us_each >>= 1;
-    ++bucket;
-  }
+  const int bucket = std::min(static_cast<int>(std::bit_width(us_each)),
+                              kDurationBuckets - 1);
   durations_[bucket] += count;
 }
 

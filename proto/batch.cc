@@ -222,4 +222,52 @@ absl::Status RecordReader::Get(size_t i, RecordView* out) const {
   return absl::OkStatus();
 }
 
+absl::Status RecordScanner::Start(absl::string_view frame) {
+  p_ = end_ = nullptr;
+  size_ = 0;
+  if (frame.size() > kMaxBodyBytes) {
+    return Malformed(absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
+  }
+  if (frame.empty()) return Malformed("empty");
+  internal::Cursor c(frame);
+  uint32_t n;
+  if (!c.ArrayHeader(&n)) return Malformed("not a batch");
+  if (n > kMaxBatchSize) return Malformed("batch too large");
+  if (n > c.remaining()) return Malformed("truncated");
+  size_ = n;
+  p_ = c.position();
+  end_ = frame.data() + frame.size();
+  return absl::OkStatus();
+}
+
+absl::Status RecordScanner::Next(RecordHead* head) {
+  internal::Cursor c(absl::string_view(p_, static_cast<size_t>(end_ - p_)));
+  uint32_t fields, args, status, attempts;
+  absl::string_view text;
+  int64_t pid;
+  if (!c.ArrayHeader(&fields) || fields != 8) {
+    end_ = p_;
+    return Malformed("a record does not have 8 fields");
+  }
+  bool ok = c.Uint(&head->id) && c.Str(&text) && c.ArrayHeader(&args) &&
+            args <= kMaxArgs && args <= c.remaining();
+  for (uint32_t i = 0; ok && i < args; ++i) ok = c.Scalar(&arg_);
+  ok = ok && c.Uint32(&status) && status < kTaskStatusCount && c.Str(&text) &&
+       c.Int(&pid) && c.Uint32(&attempts) && c.Uint(&head->elapsed_us);
+  if (!ok) {
+    end_ = p_;
+    return Malformed("a record field has the wrong type");
+  }
+  head->status = static_cast<TaskStatus>(status);
+  p_ = c.position();
+  return absl::OkStatus();
+}
+
+absl::Status RecordScanner::Finish() const {
+  if (p_ != end_) {
+    return Malformed(absl::StrCat(end_ - p_, " bytes after the message"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace taskfarm::proto
