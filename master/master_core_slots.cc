@@ -119,8 +119,12 @@ void MasterCore::OnLoggerDeath(const supervise::Death& d,
          now);
     return;
   }
-  out_->Say(absl::StrFormat("taskfarm: logger %d died (%s); restarting it",
-                            d.pid, how));
+  out_->Say(d.spawn_error.empty()
+                ? absl::StrFormat("taskfarm: logger %d died (%s); restarting it",
+                                  d.pid, how)
+                : absl::StrFormat("taskfarm: the logger could not be started "
+                                  "(%s); trying again",
+                                  how));
   stats_.AddLoggerRestart();
   if (!KilledFromOutside(d.status)) breaker_.RecordDeath(now);
   last_death_ = absl::StrCat("logger ", d.pid, ": ", how);
