@@ -15,6 +15,19 @@ absl::Status Malformed(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("bad frame: ", what));
 }
 
+// Reads the array header of a body frame into `n`, with `c` on `frame`,
+// within the size limits.
+absl::Status OpenArray(absl::string_view frame, internal::Cursor* c, uint32_t* n) {
+  if (frame.size() > kMaxBodyBytes) {
+    return Malformed(absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
+  }
+  if (frame.empty()) return Malformed("empty");
+  if (!c->ArrayHeader(n)) return Malformed("not a batch");
+  if (*n > kMaxBatchSize) return Malformed("batch too large");
+  if (*n > c->remaining()) return Malformed("truncated");
+  return absl::OkStatus();
+}
+
 // Decodes an argument array into `out`, reusing its storage.
 bool ReadValues(internal::Cursor& c, std::vector<Value>* out) {
   out->clear();
@@ -164,16 +177,9 @@ void RecordWriter::AddPacked(uint64_t id, absl::string_view kind,
 absl::Status BodyReader::Open(absl::string_view frame) {
   frame_ = absl::string_view();
   starts_.clear();
-  if (frame.size() > kMaxBodyBytes) {
-    return Malformed(
-        absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
-  }
-  if (frame.empty()) return Malformed("empty");
   internal::Cursor c(frame);
   uint32_t n;
-  if (!c.ArrayHeader(&n)) return Malformed("not a batch");
-  if (n > kMaxBatchSize) return Malformed("batch too large");
-  if (n > c.remaining()) return Malformed("truncated");
+  if (absl::Status s = OpenArray(frame, &c, &n); !s.ok()) return s;
   starts_.reserve(n + 1);
   // Tasks and records hold one level of arrays (their arguments).
   for (uint32_t i = 0; i < n; ++i) {
@@ -225,15 +231,9 @@ absl::Status RecordReader::Get(size_t i, RecordView* out) const {
 absl::Status RecordScanner::Start(absl::string_view frame) {
   p_ = end_ = nullptr;
   size_ = 0;
-  if (frame.size() > kMaxBodyBytes) {
-    return Malformed(absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
-  }
-  if (frame.empty()) return Malformed("empty");
   internal::Cursor c(frame);
   uint32_t n;
-  if (!c.ArrayHeader(&n)) return Malformed("not a batch");
-  if (n > kMaxBatchSize) return Malformed("batch too large");
-  if (n > c.remaining()) return Malformed("truncated");
+  if (absl::Status s = OpenArray(frame, &c, &n); !s.ok()) return s;
   size_ = n;
   p_ = c.position();
   end_ = frame.data() + frame.size();
