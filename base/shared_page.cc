@@ -32,6 +32,15 @@ absl::StatusOr<SharedPage> SharedPage::Map(const std::string& path,
   return SharedPage(data, size);
 }
 
+absl::StatusOr<SharedPage> SharedPage::Anonymous(size_t size) {
+  void* data = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (data == MAP_FAILED) {
+    return absl::UnavailableError(absl::StrCat("mmap: ", strerror(errno)));
+  }
+  return SharedPage(data, size);
+}
+
 SharedPage& SharedPage::operator=(SharedPage&& other) noexcept {
   if (this != &other) {
     if (data_ != nullptr) munmap(data_, size_);

@@ -25,6 +25,10 @@ class SharedPage {
   // kUnavailable with the reason if it cannot.
   static absl::StatusOr<SharedPage> Map(const std::string& path, bool create,
                                         size_t size = 4096);
+  // A zero-filled page backed by no file, shared only with children forked
+  // (not exec'ed) after it: for tests and simulations of the master.
+  // Returns kUnavailable if it cannot be mapped.
+  static absl::StatusOr<SharedPage> Anonymous(size_t size = 4096);
 
   SharedPage(SharedPage&& other) noexcept : data_(other.data_), size_(other.size_) {
     other.data_ = nullptr;

@@ -1,18 +1,18 @@
-// The master's cost per task, in-process: what Session does for every task
-// of a tiny-task batch, with the workers' and the logger's sockets replaced
-// by inproc peers driven from the same thread. Each figure is per task
-// (ns_per_task); BM_MasterHotPath is the sum that bounds how many workers
-// one master can feed, and BM_FakePeers is the part of it that is the fake
-// peers' own work (subtract it).
+// The master's cost per task, in-process: the real MasterCore, sending
+// through the real SocketSends, with the workers' and the logger's sockets
+// replaced by inproc peers driven from the same thread. Each figure is per
+// task (ns_per_task); BM_MasterHotPath is the sum that bounds how many
+// workers one master can feed, and BM_FakePeers is the part of it that is
+// the fake peers' own work (subtract it).
 //
 //   ./tools/bazel run -c opt //bench:routing_benchmark
 //
-// What Session does per batch, and where it is measured here:
+// What the master does per batch, and where it is measured here:
 //   input    TaskSource::Check (the one read, into the       BM_Check,
 //            spool) and SpoolFeed::Fill (from the spool)    BM_Fill
 //   dispatch Dispatcher NextGrant/Commit/OnResults          BM_Dispatcher
-//   relay    LogRelay Push + Ack over a socket              BM_LogRelay
-//   all      Dispatch, send, receive, decode, relay         BM_MasterHotPath
+//   all      MasterCore: hand out, send, receive, check,    BM_MasterHotPath
+//            book, relay to the logger, take its acks
 
 #include <unistd.h>
 
@@ -30,14 +30,16 @@
 #include "benchmark/benchmark.h"
 #include "master/dispatcher.h"
 #include "master/input/kind_table.h"
+#include "master/batch_io.h"
 #include "master/input/spool.h"
 #include "master/input/spool_feed.h"
 #include "master/input/task_source.h"
-#include "master/log_relay.h"
-#include "master/stats.h"
-#include "master/worker_pool.h"
+#include "master/master_core.h"
+#include "master/outbox.h"
+#include "master/socket_sends.h"
 #include "proto/batch.h"
 #include "proto/codec.h"
+#include "proto/contract.h"
 #include "proto/messages.h"
 #include "proto/transport.h"
 
@@ -180,13 +182,6 @@ void BM_FillRange(benchmark::State& state) {
 BENCHMARK(BM_FillFile)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FillRange)->Arg(1024)->Unit(benchmark::kMillisecond);
 
-// One worker with a measured task time, so grants are full batches.
-Dispatcher::Options DispatcherOptions(uint32_t batch) {
-  Dispatcher::Options o;
-  o.max_batch = batch;
-  return o;
-}
-
 proto::Results ResultsFor(uint64_t batch_id, uint32_t count) {
   proto::Results r{batch_id, 0, count, /*elapsed_us=*/0, {}};  // tiny tasks
   r.by_status[0] = count;
@@ -196,7 +191,9 @@ proto::Results ResultsFor(uint64_t batch_id, uint32_t count) {
 // The books only: grant, commit, results, per batch of range(0).
 void BM_Dispatcher(benchmark::State& state) {
   const uint32_t batch = static_cast<uint32_t>(state.range(0));
-  Dispatcher dispatcher(DispatcherOptions(batch));
+  Dispatcher::Options options;
+  options.max_batch = batch;
+  Dispatcher dispatcher(options);
   dispatcher.AddWorker(1, 4711);
   auto body = std::make_shared<const std::string>(FibTaskFrame(batch));
   // Teach it the task time: afterwards every grant is a full batch.
@@ -215,21 +212,13 @@ void BM_Dispatcher(benchmark::State& state) {
 }
 BENCHMARK(BM_Dispatcher)->Arg(1)->Arg(1024);
 
-// A zmq message sharing `body`, as Session sends task batches.
-zmq::message_t SharedFrame(std::shared_ptr<const std::string> body) {
-  auto* hold = new std::shared_ptr<const std::string>(std::move(body));
-  return zmq::message_t(
-      const_cast<char*>((*hold)->data()), (*hold)->size(),
-      [](void*, void* hint) {
-        delete static_cast<std::shared_ptr<const std::string>*>(hint);
-      },
-      hold);
-}
+constexpr char kWorkerId[] = "bench";
+// The pid BenchOutbox gives the child of slot 1, the worker's (slot 0 is
+// the logger's): the fake worker stands for a local worker.
+constexpr int64_t kWorkerPid = 1001;
 
 // The master's two sockets and their fake peers, on inproc.
 struct Wiring {
-  static constexpr char kWorkerIdentity[] = "Tbench";
-
   Wiring()
       : work(context, zmq::socket_type::router),
         log(context, zmq::socket_type::router),
@@ -244,17 +233,12 @@ struct Wiring {
       t->socket().set(zmq::sockopt::sndhwm, 0);
       t->socket().set(zmq::sockopt::rcvhwm, 0);
     }
-    worker.socket().set(zmq::sockopt::routing_id, kWorkerIdentity);
-    logger.socket().set(zmq::sockopt::routing_id, "Lbench");
+    worker.socket().set(zmq::sockopt::routing_id, proto::TaskIdentity(kWorkerId));
+    logger.socket().set(zmq::sockopt::routing_id, proto::LoggerIdentity(1));
     (void)work.Bind("inproc://work");
     (void)log.Bind("inproc://log");
     (void)worker.Connect("inproc://work");
     (void)logger.Connect("inproc://log");
-    // ROUTERs learn their peers' identities from a first message.
-    (void)worker.Send({"hi"});
-    (void)logger.Send({"hi"});
-    (void)work.Recv(3);
-    (void)log.Recv(3);
   }
 
   zmq::context_t context{1};
@@ -262,119 +246,178 @@ struct Wiring {
   proto::Transport worker, logger;   // the fakes'
 };
 
-// The relay alone: one records frame of range(0) records per Push, acked
-// by the fake logger every 16 frames.
-void BM_LogRelay(benchmark::State& state) {
-  const uint32_t batch = static_cast<uint32_t>(state.range(0));
-  Wiring wiring;
-  master::LogRelay relay(&wiring.log, 64 << 20);
-  relay.Attach("Lbench");
-  const std::string frame = FibRecordFrame(batch);
-  uint64_t tasks = 0, seq = 0;
-  for (auto _ : state) {
-    relay.Push(proto::Frame(frame));
-    tasks += batch;
-    ++seq;
-    (void)wiring.logger.Recv(2);
-    if (seq % 16 == 0) {
-      (void)wiring.logger.Send({proto::Codec::Encode(proto::Ack{seq})});
-      auto ack = wiring.log.Recv(2);
-      auto m = proto::Codec::Decode(proto::View((**ack)[1]));
-      relay.OnAck(std::get<proto::Ack>(*m).seq);
-    }
+// The fake worker's answer to a tasks body: one ok record per task, with
+// the task's id and arguments, as a worker that computes nothing writes.
+void AnswerTasks(const zmq::message_t& tasks, proto::TaskBatchReader* reader,
+                 proto::TaskView* task, proto::RecordWriter* writer) {
+  writer->Clear();
+  if (!reader->Open(proto::View(tasks)).ok()) return;
+  for (size_t i = 0; i < reader->size(); ++i) {
+    if (!reader->Get(i, task).ok()) return;
+    writer->Add(task->id, "fib", task->args, proto::TaskStatus::kOk, "1",
+                kWorkerPid, task->attempt, 0);
   }
-  PerTask(state, tasks);
-}
-BENCHMARK(BM_LogRelay)->Arg(1)->Arg(1024);
-
-// The record count a records frame claims (as Session checks it).
-std::optional<uint32_t> FrameCount(const zmq::message_t& frame) {
-  const auto* p = static_cast<const unsigned char*>(frame.data());
-  if (frame.size() < 5 || p[0] != 0xdd) return std::nullopt;
-  return (uint32_t{p[1]} << 24) | (uint32_t{p[2]} << 16) |
-         (uint32_t{p[3]} << 8) | uint32_t{p[4]};
 }
 
-// Everything Session does for one batch of tiny tasks, end to end but in
-// one thread: grant, fill from the input (read and checked into the spool
-// once per 1,000,000 tasks, timed), commit, send the batch; the fake
-// worker answers with a records frame; receive, decode the header, check
-// and book the results, count them, relay the frame to the fake logger;
-// the logger acks every 16 frames. range(0): 0 = fib file input, 1 = range.
+// The shell's part for the benchmark: the real socket sends and the real
+// BatchIo (the input checked into a spool, fed from it), and no processes.
+class BenchOutbox : public master::Outbox {
+ public:
+  BenchOutbox(Wiring& w, std::vector<InputSpec> input)
+      : sends_({&w.work}, &w.log), options_(Options(std::move(input))),
+        io_(options_) {
+    prepared_ = io_.Prepare(Spools().path);
+    Spools().spools.push_back(absl::StrCat(Spools().path, "/input.spool"));
+    Spools().spools.push_back(absl::StrCat(Spools().path, "/handoff"));
+  }
+
+  static master::FarmOptions Options(std::vector<InputSpec> input) {
+    master::FarmOptions o;
+    o.workers = 1;
+    o.max_batch = 1024;
+    o.heartbeat = std::chrono::hours(1);  // no heartbeat in the way
+    o.startup_timeout = std::chrono::seconds(0);
+    o.inputs = std::move(input);
+    return o;
+  }
+  const master::FarmOptions& options() const { return options_; }
+
+  void SendTasks(size_t port, absl::string_view identity,
+                 const proto::Tasks& header,
+                 const std::shared_ptr<const std::string>& body) override {
+    sends_.SendTasks(port, identity, header, body);
+  }
+  void SendToWorker(size_t port, absl::string_view identity,
+                    const proto::Message& message) override {
+    sends_.SendToWorker(port, identity, message);
+  }
+  void SendLog(absl::string_view logger, uint64_t seq,
+               const zmq::message_t& records) override {
+    sends_.SendLog(logger, seq, records);
+  }
+  void SendToLogger(absl::string_view logger,
+                    const proto::Message& message) override {
+    sends_.SendToLogger(logger, message);
+  }
+  void Deliver(zmq::message_t) override {}
+  absl::StatusOr<master::Spawned> StartSlot(int slot,
+                                            const master::SlotSpec&) override {
+    return master::Spawned{1000 + slot, std::nullopt};
+  }
+  void SignalSlot(int, pid_t, int) override {}
+  // Inline, where the master uses a thread: the result is kept for
+  // Farm to hand to the core.
+  void CheckInput(const KindTable& kinds) override {
+    checked = prepared_.ok() ? io_.Check(kinds, &errors) : prepared_;
+  }
+  absl::StatusOr<master::InputReady> OpenOutput() override {
+    if (absl::Status s = io_.OpenOutput(); !s.ok()) return s;
+    return master::InputReady{io_.source(), io_.total(), io_.done(), false, ""};
+  }
+  void Say(absl::string_view) override {}
+  void Print(absl::string_view) override {}
+
+  absl::Status checked = absl::UnknownError("not checked");
+  std::vector<std::string> errors;
+
+ private:
+  master::SocketSends sends_;
+  master::FarmOptions options_;
+  master::BatchIo io_;
+  absl::Status prepared_;
+};
+
+// The fake logger: takes the next Log (passing over progress lines) and
+// returns its sequence number.
+uint64_t TakeLog(proto::Transport& logger) {
+  for (;;) {
+    auto in = logger.Recv(2);
+    auto message = proto::Codec::Decode(proto::View((**in)[0]));
+    if (const auto* log = std::get_if<proto::Log>(&*message)) return log->seq;
+  }
+}
+
+// A master core with one connected worker and an attached logger, ready to
+// hand out `input`.
+struct Farm {
+  Farm(Wiring& w, std::vector<InputSpec> input)
+      : outbox(w, std::move(input)),
+        core(outbox.options(), /*with_logger=*/true, &outbox) {
+    const base::Instant now = base::Now();
+    core.Start(now);
+    (void)w.worker.Send({proto::Codec::Encode(proto::Hello{
+        .worker_id = kWorkerId, .pid = kWorkerPid, .kinds = StandardKinds()})});
+    auto hello = w.work.Recv(3);
+    core.OnWorkerFrames(0, absl::MakeSpan(**hello), now);
+    core.OnInputChecked(outbox.checked, outbox.errors, now);
+    (void)w.worker.Recv(2);  // the Welcome
+    (void)w.logger.Send({proto::Codec::Encode(proto::LoggerHello{1})});
+    auto logger_hello = w.log.Recv(2);
+    core.OnLoggerFrames(absl::MakeSpan(**logger_hello), now);
+    core.Advance(now);
+  }
+
+  BenchOutbox outbox;
+  master::MasterCore core;
+};
+
+// Everything the master does for one batch of tiny tasks, end to end but in
+// one thread: the input checked into the spool (once per 1,000,000 tasks,
+// timed), then the core hands out a batch (grant, fill from the spool,
+// commit, send); the fake worker answers with a records frame; the core
+// receives it, checks and books the results and relays the frame to the
+// fake logger; the logger acks every 16 frames. range(0): 0 = fib file
+// input, 1 = range.
 void BM_MasterHotPath(benchmark::State& state) {
   const bool range = state.range(0) == 1;
-  const uint32_t batch = 1024;
   Wiring wiring;
-  master::WorkerPool pool({&wiring.work}, std::chrono::seconds(3));
-  proto::Hello hello{.worker_id = "bench", .pid = 4711};
-  master::WorkerEntry& w = pool.Add(0, hello, std::nullopt, base::Now());
-  Dispatcher dispatcher(DispatcherOptions(batch));
-  dispatcher.AddWorker(w.id, w.pid);
-  master::LogRelay relay(&wiring.log, 64 << 20);
-  relay.Attach("Lbench");
-  master::Stats stats;
-  proto::TaskBatchWriter writer;
-  const std::vector<InputSpec> input = range ? RangeInput(kFileTasks) : FileInput();
-  const std::string spool = SpoolPath(range ? "range.spool" : "file.spool");
-  std::unique_ptr<SpoolFeed> source = OpenFeed(state, input, spool, true);
-  if (source == nullptr) return;
-  // The fake worker's answer, made once: a full records frame.
-  const std::string records = FibRecordFrame(batch);
-  uint64_t tasks = 0, seq = 0;
-  bool measured = false;
+  auto input = [&] { return range ? RangeInput(kFileTasks) : FileInput(); };
+  std::unique_ptr<Farm> farm;
+  proto::TaskBatchReader reader;
+  proto::TaskView task;
+  proto::RecordWriter writer;
+  uint64_t tasks = 0, handed = 0, logs = 0;
 
   for (auto _ : state) {
-    if (source->exhausted()) {
-      // The input read and checked again, timed: its cost per task is part
-      // of the master's.
-      source = OpenFeed(state, input, spool, true);
+    if (farm == nullptr || handed >= kFileTasks - 8 * 1024) {
+      // The input runs out: start over with a fresh master, whose input
+      // check is timed (it is a cost per task too).
+      state.PauseTiming();
+      while (wiring.worker.Recv(2, zmq::recv_flags::dontwait)->has_value()) {}
+      while (wiring.logger.Recv(2, zmq::recv_flags::dontwait)->has_value()) {}
+      farm.reset();
+      state.ResumeTiming();
+      farm = std::make_unique<Farm>(wiring, input());
+      handed = logs = 0;
     }
-    // Session::Dispatch.
-    std::optional<Dispatcher::Grant> grant = dispatcher.NextGrant(true);
-    writer.Clear();
-    uint64_t min_id = source->next_id();
-    uint32_t n = dispatcher.TakeRequeued(*grant, &writer, &min_id);
-    n += *source->Fill(&writer, grant->max_tasks - n, UINT64_MAX, nullptr);
-    auto body = std::make_shared<const std::string>(writer.Finish());
-    const uint64_t batch_id = dispatcher.Commit(*grant, body, n, min_id);
-    pool.SendTasks(*pool.Get(grant->worker), batch_id, n, SharedFrame(body));
-
-    // The fake worker: take the batch, answer with n records.
-    (void)wiring.worker.Recv(2);
+    // The fake worker: take a batch, answer with its records.
+    auto batch = wiring.worker.Recv(2);
+    AnswerTasks((**batch)[1], &reader, &task, &writer);
+    const proto::Tasks header =
+        std::get<proto::Tasks>(*proto::Codec::Decode(proto::View((**batch)[0])));
+    const uint32_t n = writer.count();
     proto::Parts answer;
-    answer.push_back(proto::Frame(proto::Codec::Encode(ResultsFor(batch_id, n))));
-    answer.push_back(proto::Frame(n == batch ? absl::string_view(records)
-                                             : FibRecordFrame(n)));
+    answer.push_back(proto::Frame(proto::Codec::Encode(ResultsFor(header.batch_id, n))));
+    answer.push_back(proto::Frame(writer.Finish()));
     (void)wiring.worker.Send(absl::MakeSpan(answer));
 
-    // Session::OnWorkerMessage + OnResults.
-    auto in = wiring.work.Recv(3, zmq::recv_flags::dontwait);
-    proto::Parts& parts = **in;
-    const std::string identity(proto::View(parts[0]));
-    auto message = proto::Codec::Decode(proto::View(parts[1]));
-    master::WorkerEntry* from = pool.ByIdentity(0, identity);
-    pool.Touch(*from, base::Now());
-    const auto& results = std::get<proto::Results>(*message);
-    std::optional<uint32_t> count = FrameCount(parts[2]);
-    if (!count || *count != results.count ||
-        !dispatcher.OnResults(from->id, results)) {
-      state.SkipWithError("results refused");
-      break;
-    }
-    stats.AddResults(results, from->id, from->host, from->pid);
-    relay.Push(std::move(parts[2]));
+    // The master: the results in, the next batch out.
+    const base::Instant now = base::Now();
+    auto in = wiring.work.Recv(3);
+    farm->core.OnWorkerFrames(0, absl::MakeSpan(**in), now);
 
     // The fake logger, and its ack coming back.
-    (void)wiring.logger.Recv(2);
-    if (++seq % 16 == 0) {
+    const uint64_t seq = TakeLog(wiring.logger);
+    if (++logs % 16 == 0) {
       (void)wiring.logger.Send({proto::Codec::Encode(proto::Ack{seq})});
       auto ack = wiring.log.Recv(2);
-      auto m = proto::Codec::Decode(proto::View((**ack)[1]));
-      relay.OnAck(std::get<proto::Ack>(*m).seq);
+      farm->core.OnLoggerFrames(absl::MakeSpan(**ack), now);
     }
-    if (measured) tasks += n;
-    measured = true;  // the first batch has 1 task (time not measured yet)
+    farm->core.Advance(now);
+    handed += n;
+    tasks += n;
   }
+  if (farm->core.stats().dropped() > 0) state.SkipWithError("results dropped");
   PerTask(state, tasks);
   state.SetLabel(range ? "range input" : "file input");
 }
@@ -386,24 +429,34 @@ BENCHMARK(BM_MasterHotPath)->Arg(0)->Arg(1);
 void BM_FakePeers(benchmark::State& state) {
   const uint32_t batch = 1024;
   Wiring wiring;
+  (void)wiring.worker.Send({"hi"});  // the ROUTERs learn their peers
+  (void)wiring.logger.Send({"hi"});
+  (void)wiring.work.Recv(3);
+  (void)wiring.log.Recv(3);
   const std::string tasks_frame = FibTaskFrame(batch);
-  const std::string records = FibRecordFrame(batch);
   const std::string tasks_header = proto::Codec::Encode(proto::Tasks{1, batch});
+  const std::string worker = proto::TaskIdentity(kWorkerId);
+  const std::string logger = proto::LoggerIdentity(1);
+  proto::TaskBatchReader reader;
+  proto::TaskView task;
+  proto::RecordWriter writer;
   uint64_t tasks = 0, seq = 0;
   for (auto _ : state) {
-    (void)wiring.work.Send({Wiring::kWorkerIdentity, tasks_header, tasks_frame});
-    (void)wiring.worker.Recv(2);
+    (void)wiring.work.Send({worker, tasks_header, tasks_frame});
+    auto in_batch = wiring.worker.Recv(2);
+    AnswerTasks((**in_batch)[1], &reader, &task, &writer);
+    (void)std::get<proto::Tasks>(*proto::Codec::Decode(proto::View((**in_batch)[0])));
     proto::Parts answer;
     answer.push_back(proto::Frame(proto::Codec::Encode(ResultsFor(1, batch))));
-    answer.push_back(proto::Frame(records));
+    answer.push_back(proto::Frame(writer.Finish()));
     (void)wiring.worker.Send(absl::MakeSpan(answer));
     auto in = wiring.work.Recv(3);
     proto::Parts out;
-    out.push_back(proto::Frame("Lbench"));
+    out.push_back(proto::Frame(logger));
     out.push_back(proto::Frame(proto::Codec::Encode(proto::Log{++seq})));
     out.push_back(std::move((**in)[2]));
     (void)wiring.log.Send(absl::MakeSpan(out));
-    (void)wiring.logger.Recv(2);
+    (void)TakeLog(wiring.logger);
     if (seq % 16 == 0) {
       (void)wiring.logger.Send({proto::Codec::Encode(proto::Ack{seq})});
       (void)wiring.log.Recv(2);

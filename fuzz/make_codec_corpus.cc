@@ -47,6 +47,8 @@ std::vector<std::pair<std::string, std::string>> Seeds() {
       {"ack", Ack{.seq = 1}},
       {"progress", Progress{.total = 100, .done = 50, .failed = 1,
                             .workers = 3, .elapsed_ms = 1000}},
+      {"rejoin", Rejoin{.reason = "declared lost"}},
+      {"bad_batch", BadBatch{.batch_id = 7, .reason = "batch too large"}},
   };
   std::vector<std::pair<std::string, std::string>> seeds;
   for (const auto& [name, message] : headers) {

@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "proto/batch.h"
 #include "proto/codec.h"
+#include "proto/contract.h"
 #include "proto/transport.h"
 
 namespace taskfarm::logger {
@@ -99,7 +100,7 @@ int Logger::Run() {
 
   zmq::context_t context(1);
   proto::Transport socket(context, zmq::socket_type::dealer);
-  socket.socket().set(zmq::sockopt::routing_id, absl::StrCat("L", getpid()));
+  socket.socket().set(zmq::sockopt::routing_id, proto::LoggerIdentity(getpid()));
   socket.socket().set(zmq::sockopt::rcvhwm, 0);
   if (absl::Status s = socket.Connect(options_.endpoint); !s.ok()) {
     Complain(s);

@@ -25,18 +25,16 @@
 #include <string>
 
 #include "journal/format.h"
+#include "proto/contract.h"
 
 namespace taskfarm::logger {
 
-// Exit codes of a logger process (the master tells them apart).
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitOutputFailed = 74;  // the output cannot be written
-inline constexpr int kExitMasterLost = 75;
-// The reader of the output pipe went away (EPIPE), as with `| head -1`: the
-// logger leaves quietly, and the master stops the batch (128 + SIGPIPE, the
-// status a shell reports for a writer a closed pipe killed).
-inline constexpr int kExitOutputClosed = 141;
+// Exit codes of a logger process (proto/contract.h).
+inline constexpr int kExitOk = proto::logger_exit::kOk;
+inline constexpr int kExitUsage = proto::logger_exit::kUsage;
+inline constexpr int kExitOutputFailed = proto::logger_exit::kOutputFailed;
+inline constexpr int kExitMasterLost = proto::logger_exit::kMasterLost;
+inline constexpr int kExitOutputClosed = proto::logger_exit::kOutputClosed;
 
 struct LoggerOptions {
   std::string endpoint;

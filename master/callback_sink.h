@@ -2,11 +2,10 @@
 //
 // CallbackSink is the RecordSink (master/record_sink.h) of an embedded Farm:
 // it decodes each records frame as it arrives and calls the caller's
-// function once per record, in the master's thread. Nothing is buffered, so
-// it is never full and always empty: a record counts as written when the
-// callback returns. An id already delivered is not delivered again, and a
-// frame that does not decode is counted and dropped (a bad frame never
-// crashes the process).
+// function once per record, in the master's thread. Nothing is buffered:
+// a record counts as written when the callback returns. An id already
+// delivered is not delivered again, and a frame that does not decode is
+// counted and dropped (a bad frame never crashes the process).
 //
 // Use from one thread.
 
@@ -34,10 +33,6 @@ class CallbackSink : public RecordSink {
   CallbackSink& operator=(const CallbackSink&) = delete;
 
   void Push(zmq::message_t body) override;
-  bool Full() const override { return false; }
-  bool Empty() const override { return true; }
-  void SendProgress(const proto::Progress&) override {}
-  void SendShutdown() override {}
 
   uint64_t delivered() const { return delivered_.size(); }
   // Records dropped: undecodable, or an id delivered before.

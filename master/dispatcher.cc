@@ -7,9 +7,12 @@
 namespace taskfarm::master {
 
 Dispatcher::Dispatcher(Options options) : options_(options) {
-  TF_CHECK(options_.window >= 1);
-  TF_CHECK(options_.max_batch >= 1);
-  TF_CHECK(options_.retries >= 1);
+  // Options out of range are brought into it: a batch never holds more
+  // tasks than a frame may (a worker would drop it, and we could not read
+  // it back to requeue it).
+  options_.window = std::max<uint32_t>(options_.window, 1);
+  options_.max_batch = std::clamp<uint32_t>(options_.max_batch, 1, proto::kMaxBatchSize);
+  options_.retries = std::max<uint32_t>(options_.retries, 1);
 }
 
 void Dispatcher::AddWorker(WorkerId id, int64_t pid, uint64_t budget) {
@@ -48,7 +51,8 @@ uint32_t Dispatcher::BatchSize(const Worker& w, uint64_t left) const {
                        (2.0 * static_cast<double>(std::max<size_t>(1, workers_.size())));
   size = std::min(size, share);
   if (size >= options_.max_batch) return options_.max_batch;
-  return std::max<uint32_t>(1, static_cast<uint32_t>(size));
+  if (!(size >= 1)) return 1;  // a target of 0 or less (or NaN): one at a time
+  return static_cast<uint32_t>(size);
 }
 
 std::optional<Dispatcher::Grant> Dispatcher::NextGrant(bool fresh_available,
@@ -135,12 +139,12 @@ void Dispatcher::ReleaseReservations() {
 
 uint64_t Dispatcher::Commit(const Grant& grant,
                             std::shared_ptr<const std::string> body,
-                            uint32_t count, uint64_t min_id) {
+                            uint32_t count, uint64_t min_id, bool consecutive) {
   TF_CHECK(count > 0);
   const uint64_t batch_id = next_batch_id_++;
   Worker& w = workers_.at(grant.worker);
   batches_[batch_id] = Batch{grant.worker, std::move(body), count, 0,
-                             grant.isolated, min_id};
+                             grant.isolated, min_id, consecutive};
   w.batches.push_back(batch_id);
   if (w.capped) w.budget -= std::min<uint64_t>(w.budget, count);
   if (!grant.isolated) MarkReady(grant.worker, w);
@@ -264,7 +268,8 @@ std::vector<LooseTask> Dispatcher::OnFatal(WorkerId worker,
   return quarantined;
 }
 
-std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
+std::vector<LooseTask> Dispatcher::TakeBack(WorkerId id, const Loss& loss,
+                                            std::optional<uint64_t> only) {
   std::vector<LooseTask> quarantined;
   auto wit = workers_.find(id);
   if (wit == workers_.end()) return quarantined;
@@ -283,7 +288,13 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
     }
   }
   bool infer = !blameless && !named;
-  const std::deque<uint64_t> batch_ids = w.batches;
+  std::deque<uint64_t> batch_ids;
+  if (!only) {
+    batch_ids.swap(w.batches);
+  } else if (std::find(w.batches.begin(), w.batches.end(), *only) != w.batches.end()) {
+    batch_ids.push_back(*only);
+    w.batches.erase(std::find(w.batches.begin(), w.batches.end(), *only));
+  }
   for (uint64_t batch_id : batch_ids) {
     const Batch& b = batches_.at(batch_id);
     std::vector<LooseTask> tasks = Loosen(b, b.done);
@@ -293,7 +304,7 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
       culprit = named->second - b.done;
     } else if (infer && !tasks.empty()) {
       infer = false;  // only the oldest unfinished batch can be running
-      if (b.isolated || tasks.size() == 1) {
+      if (b.isolated || (tasks.size() == 1 && !loss.silent)) {
         culprit = 0;
       } else {
         suspects = true;
@@ -308,10 +319,31 @@ std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
     Requeue(std::move(tasks), suspects);
     batches_.erase(batch_id);
   }
-  if (w.reserved) --reserved_;
+  MarkReady(id, w);
+  return quarantined;
+}
+
+std::vector<LooseTask> Dispatcher::RemoveWorker(WorkerId id, const Loss& loss) {
+  std::vector<LooseTask> quarantined = TakeBack(id, loss);
+  auto wit = workers_.find(id);
+  if (wit == workers_.end()) return quarantined;
+  if (wit->second.reserved) --reserved_;
   workers_.erase(wit);
   if (isolated_.empty()) ReleaseReservations();
   return quarantined;
+}
+
+std::optional<Dispatcher::BatchView> Dispatcher::Find(uint64_t batch_id) const {
+  auto it = batches_.find(batch_id);
+  if (it == batches_.end()) return std::nullopt;
+  const Batch& b = it->second;
+  return BatchView{b.worker, b.count, b.done, b.first_id, b.consecutive, b.body.get()};
+}
+
+uint64_t Dispatcher::TasksOut() const {
+  uint64_t out = 0;
+  for (const auto& [id, b] : batches_) out += b.count - b.done;
+  return out;
 }
 
 bool Dispatcher::Idle() const {
@@ -346,12 +378,6 @@ std::vector<uint64_t> Dispatcher::Unfinished(WorkerId worker) const {
     for (const LooseTask& t : Loosen(b, b.done)) ids.push_back(t.id);
   }
   return ids;
-}
-
-uint64_t Dispatcher::TasksOut() const {
-  uint64_t out = 0;
-  for (const auto& [id, b] : batches_) out += b.count - b.done;
-  return out;
 }
 
 const std::string* Dispatcher::BatchBody(uint64_t batch_id) const {

@@ -64,6 +64,10 @@ struct Loss {
   std::optional<std::pair<uint64_t, uint32_t>> running;
   // Known: no task was running (it died between tasks). No strike at all.
   bool idle = false;
+  // Not known to be dead: it went silent (a cut link?) or lost its batch.
+  // Its unfinished tasks are suspects, run alone; only a task that was
+  // already running alone is struck.
+  bool silent = false;
 };
 
 class Dispatcher {
@@ -95,6 +99,12 @@ class Dispatcher {
   // The worker is gone (or declared lost). Its tasks go back to the queue;
   // returns the tasks quarantined by it (at most one).
   std::vector<LooseTask> RemoveWorker(WorkerId worker, const Loss& loss);
+  // The worker stays, but its batches (or only `batch_id`) are taken back:
+  // it dropped them, or they or their results were lost on the way. Who is
+  // to blame follows the same rules as RemoveWorker's. Returns the tasks
+  // quarantined.
+  std::vector<LooseTask> TakeBack(WorkerId worker, const Loss& loss,
+                                  std::optional<uint64_t> batch_id = std::nullopt);
 
   // Results for tasks [offset, offset + count) of a batch arrived. Returns
   // false if they are stale or do not fit the batch: drop them.
@@ -119,10 +129,22 @@ class Dispatcher {
                         uint64_t* min_id);
 
   // Records that `body` (count tasks) was sent for `grant`. Returns the
-  // batch id to send it under.
-  // `min_id` is the lowest task id in it.
+  // batch id to send it under. `min_id` is the lowest task id in it (a
+  // lower bound); `consecutive` says its ids are exactly min_id, min_id+1,
+  // ... (so its results' ids are checked without reading the body).
   uint64_t Commit(const Grant& grant, std::shared_ptr<const std::string> body,
-                  uint32_t count, uint64_t min_id);
+                  uint32_t count, uint64_t min_id, bool consecutive = false);
+
+  // A live batch, as committed: for checking results against it.
+  struct BatchView {
+    WorkerId worker = 0;
+    uint32_t count = 0;
+    uint32_t done = 0;        // results received so far
+    uint64_t first_id = 0;    // with `consecutive`, the id of task 0
+    bool consecutive = false;
+    const std::string* body = nullptr;  // the tasks, as sent
+  };
+  std::optional<BatchView> Find(uint64_t batch_id) const;
 
   // Gives a grant back unused (nothing to send).
   void Return(const Grant& grant);
@@ -131,6 +153,8 @@ class Dispatcher {
   bool Idle() const;
   size_t outstanding_batches() const { return batches_.size(); }
   size_t requeued() const { return requeued_.size() + isolated_.size(); }
+  // Tasks out on workers and not reported yet.
+  uint64_t TasksOut() const;
   // The lowest id not yet reported among tasks out or requeued; nullopt if
   // none.
   std::optional<uint64_t> LowestPendingId() const;
@@ -138,9 +162,8 @@ class Dispatcher {
   std::optional<std::pair<uint64_t, uint32_t>> Running(WorkerId worker) const;
   // Ids of the tasks the worker holds and has not reported, in send order.
   std::vector<uint64_t> Unfinished(WorkerId worker) const;
-  // For the dashboard: tasks sent and not reported yet (every live batch),
-  // and the body of live batch `batch_id` (null if it is not live).
-  uint64_t TasksOut() const;
+  // The body of live batch `batch_id` (null if it is not live): what a
+  // dashboard shows of the task a worker runs.
   const std::string* BatchBody(uint64_t batch_id) const;
 
  private:
@@ -151,6 +174,7 @@ class Dispatcher {
     uint32_t done = 0;
     bool isolated = false;
     uint64_t first_id = 0;  // id of task 0, for LowestPendingId
+    bool consecutive = false;
   };
   struct Worker {
     int64_t pid = 0;

@@ -20,7 +20,8 @@
 #include "master/halt.h"
 #include "master/input/task_source.h"
 #include "master/remote_options.h"
-#include "supervise/supervisor.h"
+#include "proto/contract.h"
+#include "supervise/slot_book.h"
 
 namespace taskfarm::master {
 
@@ -77,16 +78,13 @@ struct FarmOptions {
   dashboard::DashboardOptions dashboard;
 };
 
-// Exit codes of the master.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitTasksFailed = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitCrashLoop = 3;
-inline constexpr int kExitOutputFailed = 4;
-// The reader of the output went away (`| head -1`): 128 + SIGPIPE, what a
-// shell reports for a writer a closed pipe killed. The logger exits with
-// the same code when it sees EPIPE.
-inline constexpr int kExitOutputClosed = 141;
+// Exit codes of the master (proto/contract.h).
+inline constexpr int kExitOk = proto::master_exit::kOk;
+inline constexpr int kExitTasksFailed = proto::master_exit::kTasksFailed;
+inline constexpr int kExitUsage = proto::master_exit::kUsage;
+inline constexpr int kExitCrashLoop = proto::master_exit::kCrashLoop;
+inline constexpr int kExitOutputFailed = proto::master_exit::kOutputFailed;
+inline constexpr int kExitOutputClosed = proto::master_exit::kOutputClosed;
 
 }  // namespace taskfarm::master
 

@@ -17,8 +17,6 @@ namespace taskfarm::master {
 namespace {
 
 constexpr char kZapDomain[] = "taskfarm";
-constexpr size_t kIdsShown = 20;
-constexpr size_t kMaxLostRemembered = 1 << 20;
 
 void Log(const std::string& line) {
   std::fprintf(stderr, "taskfarm: %s\n", line.c_str());
@@ -49,7 +47,10 @@ absl::StatusOr<std::unique_ptr<RemoteWorkers>> RemoteWorkers::Open(
     zmq::context_t& context, const FarmOptions& options) {
   std::unique_ptr<RemoteWorkers> r(new RemoteWorkers(options));
   const RemoteOptions& o = options.remote;
-  r->port_ = std::make_unique<proto::Transport>(context, zmq::socket_type::router);
+  absl::StatusOr<std::unique_ptr<proto::Transport>> port =
+      proto::Transport::Open(context, zmq::socket_type::router);
+  if (!port.ok()) return port.status();
+  r->port_ = *std::move(port);
   zmq::socket_t& socket = r->port_->socket();
   socket.set(zmq::sockopt::router_mandatory, true);
   socket.set(zmq::sockopt::sndhwm, 0);
@@ -163,53 +164,9 @@ RemoteWorkers::~RemoteWorkers() {
   zap_.reset();
 }
 
-void RemoteWorkers::OnJoin(const WorkerEntry& w) {
-  std::string who = absl::StrCat(w.host, " ", w.pid);
-  if (!workers_.insert(who).second) {
-    Log(absl::StrCat("worker ", w.pid, " on ", w.host, " rejoined"));
-  } else if (hosts_.insert(w.host).second) {
-    Log(absl::StrCat(w.host, " joined: worker ", w.pid, " (", w.cores,
-                     " cores on that host)"));
-  }
-}
-
-void RemoteWorkers::OnLost(const WorkerEntry& w, const std::string& reason,
-                           const std::vector<uint64_t>& task_ids,
-                           size_t workers_left) {
-  if (lost_.size() < kMaxLostRemembered) {
-    lost_.insert(w.task_identity());
-    lost_.insert(w.heartbeat_identity());
-  }
-  std::string ids;
-  if (!task_ids.empty()) {
-    std::vector<uint64_t> shown(task_ids.begin(),
-                                task_ids.begin() + static_cast<std::ptrdiff_t>(
-                                    std::min(task_ids.size(), kIdsShown)));
-    ids = absl::StrCat(": task", task_ids.size() == 1 ? " " : "s ",
-                       absl::StrJoin(shown, " "),
-                       task_ids.size() > kIdsShown
-                           ? absl::StrCat(" and ", task_ids.size() - kIdsShown, " more")
-                           : "",
-                       " go back to the queue");
-  }
-  Log(absl::StrCat("lost remote worker ", w.pid, " on ", w.host, " (", reason,
-                   ")", ids, "; ", workers_left, " worker",
-                   workers_left == 1 ? "" : "s", " left",
-                   workers_left == 0 ? ": waiting for workers to join" : ""));
-}
-
-std::optional<std::string> RemoteWorkers::LauncherFailed() {
+std::optional<supervise::ExitStatus> RemoteWorkers::LauncherExited() {
   if (!launcher_ || !launcher_->running()) return std::nullopt;
-  std::optional<supervise::ExitStatus> status = launcher_->TryReap();
-  if (!status) return std::nullopt;
-  std::string why = absl::StrCat("srun ended (", status->ToString(),
-                                 ") while the batch was running");
-  if (options_.workers > 0) {
-    Log(absl::StrCat(why, "; the batch goes on with the local workers"));
-    return std::nullopt;
-  }
-  Log(absl::StrCat(why, "; with --workers=0 no worker is left: stopping"));
-  return why;
+  return launcher_->TryReap();
 }
 
 }  // namespace taskfarm::master

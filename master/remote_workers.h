@@ -5,7 +5,8 @@
 // starts them. Session adds the port to its task sockets, where a remote
 // worker is served like a local one (credit, heartbeats, strikes) except
 // that nobody can respawn it: when it goes silent its tasks go back to the
-// queue and the batch goes on with the workers left.
+// queue and the batch goes on with the workers left (MasterCore decides
+// that, and RemoteBook remembers who joined and who was lost).
 //
 // Security: tcp is never open without authentication. The port is a CURVE
 // server (the master's secret key); a ZAP handler (proto/zap_server.h)
@@ -33,14 +34,12 @@
 
 #include <zmq.hpp>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "master/options.h"
-#include "master/worker_pool.h"
 #include "proto/transport.h"
 #include "proto/zap_server.h"
 #include "supervise/child_process.h"
+#include "supervise/exit_status.h"
 
 namespace taskfarm::master {
 
@@ -63,23 +62,8 @@ class RemoteWorkers {
   // The address workers dial: tcp://HOST:PORT.
   const std::string& endpoint() const { return endpoint_; }
 
-  // A remote worker said hello: logs the first one of each host, and each
-  // one that comes back.
-  void OnJoin(const WorkerEntry& w);
-  // A remote worker is declared lost: logs why, the ids of the tasks that go
-  // back to the queue, and how many workers are left.
-  void OnLost(const WorkerEntry& w, const std::string& reason,
-              const std::vector<uint64_t>& task_ids, size_t workers_left);
-  // Whether `identity` (a routing id on the tcp port) belongs to a worker
-  // declared lost: it must start afresh (proto::Rejoin). A stranger is not
-  // told: its hello may simply be late (heartbeats travel on a second
-  // connection and can arrive first).
-  bool WasLost(absl::string_view identity) const {
-    return lost_.contains(identity);
-  }
-  // On SIGCHLD: if the launcher failed and no local worker can carry the
-  // batch, returns why the batch must stop.
-  std::optional<std::string> LauncherFailed();
+  // On SIGCHLD: how the launcher (srun) ended, once, if it has.
+  std::optional<supervise::ExitStatus> LauncherExited();
 
  private:
   RemoteWorkers(const FarmOptions& options) : options_(options) {}
@@ -93,9 +77,6 @@ class RemoteWorkers {
   std::string master_public_;
   std::string endpoint_;
   std::optional<supervise::ChildProcess> launcher_;
-  absl::flat_hash_set<std::string> hosts_;    // hosts seen
-  absl::flat_hash_set<std::string> workers_;  // "host pid" seen
-  absl::flat_hash_set<std::string> lost_;     // routing ids of lost workers
 };
 
 }  // namespace taskfarm::master

@@ -1,6 +1,7 @@
 #include "master/stats.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -80,6 +81,12 @@ double Stats::compute_seconds() const {
   return Seconds(last_result_ - first_sent_);
 }
 
+void Stats::AddDurations(uint64_t us_each, uint64_t count) {
+  const int bucket = std::min(static_cast<int>(std::bit_width(us_each)),
+                              kDurationBuckets - 1);
+  durations_[bucket] += count;
+}
+
 void Stats::AddQuarantined(Quarantined q) {
   ++done_;
   ++by_status_[static_cast<int>(q.status)];
@@ -100,10 +107,25 @@ void Stats::PrintSummary(std::FILE* out, int restarts,
                     proto::TaskStatusName(static_cast<proto::TaskStatus>(i)));
   }
   absl::FPrintF(out, "taskfarm: %s\n", outcome);
-  absl::FPrintF(out, "  tasks     %d of %d reported: %s", done_ + skipped_, total_,
-                counts);
-  if (skipped_ > 0) absl::FPrintF(out, " (+%d already in the output)", skipped_);
-  absl::FPrintF(out, "\n");
+  if (!input_read_) {
+    absl::FPrintF(out,
+                  "  tasks     none run: the batch stopped before the input "
+                  "was read (it is read once a worker has started)\n");
+  } else {
+    absl::FPrintF(out, "  tasks     %d of %d written", written_ + skipped_, total_);
+    if (skipped_ > 0) absl::FPrintF(out, " (%d already in the output)", skipped_);
+    absl::FPrintF(out, ": %s\n", counts.empty() ? "none" : counts);
+    if (written_ < done_) {
+      absl::FPrintF(out,
+                    "            %d computed but not written (lost to the "
+                    "error above)\n",
+                    done_ - written_);
+    }
+    if (done_ + skipped_ < total_) {
+      absl::FPrintF(out, "            %d never reported (not run, or abandoned)\n",
+                    total_ - done_ - skipped_);
+    }
+  }
   absl::FPrintF(out, "  time      %.3f s, %.0f tasks/s (tasks ran for %.3f s)\n",
                 secs, secs > 0 ? static_cast<double>(done_) / secs : 0.0,
                 compute_seconds());
@@ -145,7 +167,8 @@ std::string Stats::ToJson(int restarts, const std::string& outcome,
   std::string json = "{";
   absl::StrAppend(&json, "\"outcome\":", JsonString(outcome),
                   ",\"exit_code\":", exit_code, ",\"total\":", total_,
-                  ",\"reported\":", done_, ",\"skipped\":", skipped_,
+                  ",\"reported\":", done_, ",\"written\":", written_,
+                  ",\"skipped\":", skipped_,
                   ",\"by_status\":{");
   for (int i = 0; i < proto::kTaskStatusCount; ++i) {
     absl::StrAppend(&json, i ? "," : "", "\"",

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "base/clock.h"
 #include "master/dashboard/snapshot.h"
+#include "master/snapshot.h"
 #include "proto/messages.h"
 
 namespace taskfarm::master {
@@ -82,8 +83,17 @@ class Stats {
   }
   // Keep the newest failed tasks with their messages (for the dashboard).
   void KeepFailures(bool keep) { keep_failures_ = keep; }
+  // `count` tasks that took `us_each` microseconds each.
+  void AddDurations(uint64_t us_each, uint64_t count);
   void AddLoggerRestart() { ++logger_restarts_; }
-  void SetTotal(uint64_t total) { total_ = total; }
+  // The input was read: it holds `total` tasks.
+  void SetTotal(uint64_t total) {
+    total_ = total;
+    input_read_ = true;
+  }
+  // How many of the records reported were written (acknowledged by the
+  // logger, or delivered to the embedding program).
+  void SetWritten(uint64_t written) { written_ = written; }
   void SetSkipped(uint64_t skipped) { skipped_ = skipped; }
   void AddDropped(uint64_t n) { dropped_ += n; }
 
@@ -101,9 +111,12 @@ class Stats {
   // By worker key, in start order.
   const std::map<uint64_t, PerWorker>& workers() const { return workers_; }
   const Detail& detail() const { return detail_; }
+  const DurationHistogram& durations() const { return durations_; }
   base::Duration elapsed(base::Instant now) const { return now - start_; }
 
-  // The end-of-batch summary, for people.
+  // The end-of-batch summary, for people: what was written, what was
+  // computed and not written (lost to the error that stopped the batch),
+  // and what never ran.
   void PrintSummary(std::FILE* out, int restarts, const std::string& outcome) const;
   // The same as JSON.
   std::string ToJson(int restarts, const std::string& outcome, int exit_code) const;
@@ -115,8 +128,10 @@ class Stats {
 
   base::Instant start_{}, end_{};
   base::Instant first_sent_{}, last_result_{};
-  uint64_t total_ = 0, skipped_ = 0, done_ = 0, dropped_ = 0;
+  uint64_t total_ = 0, skipped_ = 0, done_ = 0, dropped_ = 0, written_ = 0;
+  bool input_read_ = false;
   std::array<uint64_t, proto::kTaskStatusCount> by_status_{};
+  DurationHistogram durations_{};
   std::map<uint64_t, PerWorker> workers_;  // by worker key, in start order
   std::vector<Quarantined> quarantined_;
   int worker_deaths_ = 0, logger_restarts_ = 0;

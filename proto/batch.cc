@@ -15,6 +15,19 @@ absl::Status Malformed(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("bad frame: ", what));
 }
 
+// Reads the array header of a body frame into `n`, with `c` on `frame`,
+// within the size limits.
+absl::Status OpenArray(absl::string_view frame, internal::Cursor* c, uint32_t* n) {
+  if (frame.size() > kMaxBodyBytes) {
+    return Malformed(absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
+  }
+  if (frame.empty()) return Malformed("empty");
+  if (!c->ArrayHeader(n)) return Malformed("not a batch");
+  if (*n > kMaxBatchSize) return Malformed("batch too large");
+  if (*n > c->remaining()) return Malformed("truncated");
+  return absl::OkStatus();
+}
+
 // Decodes an argument array into `out`, reusing its storage.
 bool ReadValues(internal::Cursor& c, std::vector<Value>* out) {
   out->clear();
@@ -174,16 +187,9 @@ void RecordWriter::AddPacked(uint64_t id, absl::string_view kind,
 absl::Status BodyReader::Open(absl::string_view frame) {
   frame_ = absl::string_view();
   starts_.clear();
-  if (frame.size() > kMaxBodyBytes) {
-    return Malformed(
-        absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
-  }
-  if (frame.empty()) return Malformed("empty");
   internal::Cursor c(frame);
   uint32_t n;
-  if (!c.ArrayHeader(&n)) return Malformed("not a batch");
-  if (n > kMaxBatchSize) return Malformed("batch too large");
-  if (n > c.remaining()) return Malformed("truncated");
+  if (absl::Status s = OpenArray(frame, &c, &n); !s.ok()) return s;
   starts_.reserve(n + 1);
   // Tasks and records hold one level of arrays (their arguments).
   for (uint32_t i = 0; i < n; ++i) {
@@ -244,15 +250,9 @@ absl::Status RecordReader::Get(size_t i, RecordView* out) const {
 absl::Status RecordStream::Open(absl::string_view frame) {
   rest_ = absl::string_view();
   left_ = 0;
-  if (frame.size() > kMaxBodyBytes) {
-    return Malformed(
-        absl::StrCat(frame.size(), " bytes, more than ", kMaxBodyBytes));
-  }
   internal::Cursor c(frame);
   uint32_t n;
-  if (!c.ArrayHeader(&n)) return Malformed("not a batch");
-  if (n > kMaxBatchSize) return Malformed("batch too large");
-  if (n > c.remaining()) return Malformed("truncated");
+  if (absl::Status s = OpenArray(frame, &c, &n); !s.ok()) return s;
   if (n == 0 && c.remaining() != 0) {
     return Malformed(absl::StrCat(c.remaining(), " bytes after the message"));
   }
@@ -270,6 +270,48 @@ absl::Status RecordStream::Next(RecordView* out) {
   }
   if (!s.ok()) left_ = 0;
   return s;
+}
+
+absl::Status RecordScanner::Start(absl::string_view frame) {
+  p_ = end_ = nullptr;
+  size_ = 0;
+  internal::Cursor c(frame);
+  uint32_t n;
+  if (absl::Status s = OpenArray(frame, &c, &n); !s.ok()) return s;
+  size_ = n;
+  p_ = c.position();
+  end_ = frame.data() + frame.size();
+  return absl::OkStatus();
+}
+
+absl::Status RecordScanner::Next(RecordHead* head) {
+  internal::Cursor c(absl::string_view(p_, static_cast<size_t>(end_ - p_)));
+  uint32_t fields, args, status, attempts;
+  absl::string_view text;
+  int64_t pid;
+  if (!c.ArrayHeader(&fields) || fields != 8) {
+    end_ = p_;
+    return Malformed("a record does not have 8 fields");
+  }
+  bool ok = c.Uint(&head->id) && c.Str(&text) && c.ArrayHeader(&args) &&
+            args <= kMaxArgs && args <= c.remaining();
+  for (uint32_t i = 0; ok && i < args; ++i) ok = c.Scalar(&arg_);
+  ok = ok && c.Uint32(&status) && status < kTaskStatusCount && c.Str(&text) &&
+       c.Int(&pid) && c.Uint32(&attempts) && c.Uint(&head->elapsed_us);
+  if (!ok) {
+    end_ = p_;
+    return Malformed("a record field has the wrong type");
+  }
+  head->status = static_cast<TaskStatus>(status);
+  p_ = c.position();
+  return absl::OkStatus();
+}
+
+absl::Status RecordScanner::Finish() const {
+  if (p_ != end_) {
+    return Malformed(absl::StrCat(end_ - p_, " bytes after the message"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace taskfarm::proto

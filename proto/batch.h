@@ -204,6 +204,43 @@ class RecordStream {
   uint32_t left_ = 0;
 };
 
+// What the master reads of a record it relays.
+struct RecordHead {
+  uint64_t id = 0;
+  TaskStatus status = TaskStatus::kOk;
+  uint64_t elapsed_us = 0;
+};
+
+// Reads the records of a frame one after the other, in a single pass, and
+// checks each as RecordReader's Open and Get do: a frame it accepts to the
+// end, RecordReader accepts. It does not keep the arguments: for the
+// master, which checks what it relays and never reads the results.
+//
+// Example:
+//   RecordScanner scan;
+//   RecordHead head;
+//   if (!scan.Start(frame).ok()) ...
+//   for (uint32_t i = 0; i < scan.size(); ++i) if (!scan.Next(&head).ok()) ...
+//   if (!scan.Finish().ok()) ...trailing bytes
+class RecordScanner {
+ public:
+  // Returns kInvalidArgument if `frame` is not an array of records within
+  // the size limits (its elements are checked by Next).
+  absl::Status Start(absl::string_view frame);
+  uint32_t size() const { return size_; }
+  // The next record (call size() times). Returns kInvalidArgument if it is
+  // malformed (then the scan is over).
+  absl::Status Next(RecordHead* head);
+  // After the last record: kInvalidArgument if bytes follow it.
+  absl::Status Finish() const;
+
+ private:
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+  uint32_t size_ = 0;
+  Value arg_;
+};
+
 }  // namespace taskfarm::proto
 
 #endif  // TASKFARM_PROTO_BATCH_H_

@@ -41,7 +41,7 @@ auto Fields(Progress& m) {
   return std::tie(m.total, m.done, m.failed, m.workers, m.elapsed_ms);
 }
 auto Fields(Rejoin& m) { return std::tie(m.reason); }
-auto Fields(BatchRefused& m) { return std::tie(m.batch_id, m.reason); }
+auto Fields(BadBatch& m) { return std::tie(m.batch_id, m.reason); }
 auto Fields(TaskKind& m) { return std::tie(m.name, m.signature, m.doc); }
 
 // Message index in the variant <-> wire type.
@@ -52,7 +52,7 @@ constexpr MessageType kTypes[] = {
     MessageType::kShutdown,    MessageType::kLoggerHello,
     MessageType::kLoggerWelcome, MessageType::kLog,
     MessageType::kAck,         MessageType::kProgress,
-    MessageType::kRejoin,      MessageType::kBatchRefused,
+    MessageType::kRejoin,      MessageType::kBadBatch,
 };
 static_assert(std::size(kTypes) == std::variant_size_v<Message>);
 

@@ -7,7 +7,7 @@
 // routing frames in front; proto knows nothing about them.
 //
 //   worker -> master : Hello, Results(+records body), Fatal, Heartbeat,
-//                      BatchRefused
+//                      BadBatch
 //   master -> worker : Welcome, Tasks(+tasks body), Shutdown, Heartbeat,
 //                      Rejoin
 //   master -> logger : LoggerWelcome, Log(+records body), Progress, Shutdown
@@ -44,7 +44,7 @@ enum class MessageType : uint8_t {
   kAck = 11,
   kProgress = 12,
   kRejoin = 13,
-  kBatchRefused = 14,
+  kBadBatch = 14,
 };
 
 // How one task ended. Every task is reported exactly once with one of these.
@@ -150,11 +150,6 @@ struct Shutdown {
   friend bool operator==(const Shutdown&, const Shutdown&) = default;
 };
 
-// Shutdown::reason when the master recycles a worker that ran
-// --max-tasks-per-worker tasks: the worker exits with its "recycled" code,
-// and whoever supervises it starts a new one in its place.
-inline constexpr char kShutdownRecycled[] = "recycled";
-
 // Logger -> master, first message.
 struct LoggerHello {
   int64_t pid = 0;
@@ -204,22 +199,19 @@ struct Rejoin {
   friend bool operator==(const Rejoin&, const Rejoin&) = default;
 };
 
-// Worker -> master, instead of results: the worker cannot take batch
-// `batch_id` (its body does not decode: more than proto::kMaxBatchSize
-// tasks, more than kMaxBodyBytes, malformed; or its header does not, and
-// then batch_id is 0). None of its tasks ran or will run on this worker;
-// the worker goes on serving. What becomes of the tasks is the master's
-// call (send them again in smaller batches, or report them as errors).
-struct BatchRefused {
+// Worker -> master: it could not read batch `batch_id` (a bad frame) and
+// dropped it without running any of its tasks. The master takes the batch
+// back; the worker goes on with the others.
+struct BadBatch {
   uint64_t batch_id = 0;
-  std::string reason;  // "bad frame: batch too large", ...
+  std::string reason;
 
-  friend bool operator==(const BatchRefused&, const BatchRefused&) = default;
+  friend bool operator==(const BadBatch&, const BadBatch&) = default;
 };
 
 using Message = std::variant<Hello, Welcome, Tasks, Results, Fatal, Heartbeat,
                              Shutdown, LoggerHello, LoggerWelcome, Log, Ack,
-                             Progress, Rejoin, BatchRefused>;
+                             Progress, Rejoin, BadBatch>;
 
 }  // namespace taskfarm::proto
 

@@ -52,6 +52,15 @@ Transport::Transport(zmq::context_t& context, zmq::socket_type type)
   socket_.set(zmq::sockopt::linger, 0);
 }
 
+absl::StatusOr<std::unique_ptr<Transport>> Transport::Open(
+    zmq::context_t& context, zmq::socket_type type) {
+  try {
+    return std::make_unique<Transport>(context, type);
+  } catch (const zmq::error_t& e) {
+    return absl::UnavailableError(absl::StrCat("cannot open a socket: ", e.what()));
+  }
+}
+
 absl::Status Transport::Bind(const std::string& endpoint) {
   try {
     socket_.bind(endpoint);

@@ -18,6 +18,7 @@
 #define TASKFARM_PROTO_TRANSPORT_H_
 
 #include <chrono>
+#include <memory>
 #include <cstddef>
 #include <optional>
 #include "absl/strings/string_view.h"
@@ -53,7 +54,13 @@ absl::StatusOr<int> Poll(absl::Span<zmq::pollitem_t> items,
 class Transport {
  public:
   // Creates the socket with linger 0: shutdown never waits on a dead peer.
+  // Throws zmq::error_t if it cannot (no file descriptor left): Open does
+  // not.
   Transport(zmq::context_t& context, zmq::socket_type type);
+  // As the constructor; returns kUnavailable with ZeroMQ's message (EMFILE,
+  // a context that cannot start its threads) instead of throwing.
+  static absl::StatusOr<std::unique_ptr<Transport>> Open(zmq::context_t& context,
+                                                         zmq::socket_type type);
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
   Transport(Transport&&) = default;

@@ -14,7 +14,7 @@ namespace taskfarm::supervise {
 absl::StatusOr<SignalFd> SignalFd::Create() {
   sigset_t mask;
   sigemptyset(&mask);
-  for (int s : {SIGINT, SIGTERM, SIGQUIT, SIGCHLD}) sigaddset(&mask, s);
+  for (int s : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD}) sigaddset(&mask, s);
   sigset_t old_mask;
   if (sigprocmask(SIG_BLOCK, &mask, &old_mask) != 0) {
     return absl::InternalError(absl::StrCat("sigprocmask: ", strerror(errno)));

@@ -1,9 +1,10 @@
 // File: supervise/signal_fd.h
 //
-// SignalFd turns SIGINT, SIGTERM, SIGQUIT and SIGCHLD into a readable file
-// descriptor, polled beside the sockets (s6's selfpipe, with signalfd). The
-// signals are blocked in the calling thread, so create it before any other
-// thread (ZeroMQ's) starts: threads inherit the mask. Children get an empty
+// SignalFd turns SIGINT, SIGTERM, SIGQUIT, SIGHUP (a closed terminal) and
+// SIGCHLD into a readable file descriptor, polled beside the sockets (s6's
+// selfpipe, with signalfd). The signals are blocked in the calling thread,
+// so create it before any other thread (ZeroMQ's) starts: threads inherit
+// the mask. Children get an empty
 // mask back at exec (supervise/child_process.cc). Destroying it gives the
 // thread its signal mask and SIGPIPE disposition back, as they were before
 // Create: a program that embeds a master keeps running afterwards.

@@ -1,15 +1,16 @@
 // File: supervise/supervisor.h
 //
-// Supervisor keeps a set of child processes ("slots") running: it spawns
-// them, reaps them, and restarts each dead one after a delay that grows with
-// each unproductive death of that slot (none for the first, then
-// min_delay doubling up to max_delay), and resets once the child did useful
-// work or stayed up for stable_uptime. Every state change goes through
-// child_state.h's table. The caller feeds it events (SIGCHLD -> Reap,
-// hello -> Ready) and calls Tick at NextDeadline; nothing here blocks.
+// Supervisor keeps a set of child processes ("slots") running: the process
+// half of supervision. Its SlotBook (supervise/slot_book.h) decides when a
+// slot's child is spawned, restarted (after a delay that grows with each
+// unproductive death) or killed; the Supervisor carries that out with
+// ChildProcess and reaps the children. The caller feeds it events
+// (SIGCHLD -> Reap, hello -> Ready) and calls Tick at NextDeadline; nothing
+// here blocks.
 //
-// The master uses it for workers and the logger; `worker --procs` for its
-// local workers.
+// `worker --procs` runs its local workers with it. (The master keeps its
+// SlotBook inside its pure core, master/master_core.h, and its processes
+// in its shell.)
 //
 // Example:
 //   Supervisor sup(RestartPolicy{}, SpawnOptions{});
@@ -24,7 +25,6 @@
 
 #include <sys/types.h>
 
-#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,101 +33,76 @@
 #include "supervise/child_process.h"
 #include "supervise/child_state.h"
 #include "supervise/exit_status.h"
+#include "supervise/slot_book.h"
 
 namespace taskfarm::supervise {
 
-struct RestartPolicy {
-  base::Duration min_delay = std::chrono::milliseconds(100);
-  base::Duration max_delay = std::chrono::seconds(5);
-  base::Duration stable_uptime = std::chrono::seconds(10);
-};
-
-struct Death {
-  int slot = 0;
-  pid_t pid = 0;
-  ExitStatus status;
-  bool was_ready = false;     // it had said hello
-  bool was_stopping = false;  // we had asked it to stop
-  std::string spawn_error;    // set if it could not even be started
-};
-
-class Supervisor {
+class Supervisor : private SlotActions {
  public:
   Supervisor(RestartPolicy policy, SpawnOptions spawn);
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
-  ~Supervisor();  // stops every child still running
+  ~Supervisor() override;  // stops every child still running
 
   // Adds a slot (down) that runs `argv`. Returns its number.
   int Add(std::string name, std::vector<std::string> argv);
   // What the slot's next start runs.
   void SetArgv(int slot, std::vector<std::string> argv) {
-    slots_[slot].argv = std::move(argv);
+    procs_[slot].argv = std::move(argv);
   }
 
-  // Spawns a down slot's child now. A spawn failure is reported by the next
-  // Reap as a Death with spawn_error set.
-  void Start(int slot, base::Instant now);
+  // Spawns a down slot's child (now, or when the pace allows). A spawn
+  // failure is reported by the next Reap as a Death with spawn_error set.
+  void Start(int slot, base::Instant now) { book_.Start(slot, now); }
 
   // Reaps every exited child; dead slots go to backoff (or down, if they
-  // were stopping). Call on SIGCHLD.
+  // were stopping). Returns those deaths and every failed spawn since the
+  // last call. Call on SIGCHLD.
   std::vector<Death> Reap(base::Instant now);
 
   // The slot's child said hello.
-  void Ready(int slot, base::Instant now);
+  void Ready(int slot, base::Instant now) { book_.Ready(slot, now); }
   // The slot's child completed work: its next death restarts at once.
-  void Productive(int slot);
-  // Its next restart (or, if it is already dead, its pending one) happens
-  // without delay, and the death does not count toward the backoff: the
-  // child announced its death, or was killed from outside while idle.
-  void RestartSoon(int slot, base::Instant now);
-
+  void Productive(int slot) { book_.Productive(slot); }
+  // See SlotBook::RestartSoon.
+  void RestartSoon(int slot, base::Instant now) { book_.RestartSoon(slot, now); }
   // Asks the slot's child to stop: SIGTERM now (unless `signal` is 0: the
   // caller asked it some other way), SIGKILL at now + grace.
-  void Stop(int slot, base::Instant now, int signal, base::Duration grace);
+  void Stop(int slot, base::Instant now, int signal, base::Duration grace) {
+    book_.Stop(slot, now, signal, grace);
+  }
   // Sends a signal to the slot's running child.
-  void Kill(int slot, int signal);
+  void Kill(int slot, int signal) { book_.Kill(slot, signal); }
   // No more restarts for any slot (crash loop): slots waiting to restart
   // fail now, running children fail when they exit. Stop them as usual.
-  void GiveUp();
+  void GiveUp(base::Instant now = base::Now()) { book_.GiveUp(now); }
 
   // When Tick next has something to do (a restart or a SIGKILL), if ever.
-  std::optional<base::Instant> NextDeadline() const;
-  void Tick(base::Instant now);
+  std::optional<base::Instant> NextDeadline() const { return book_.NextDeadline(); }
+  void Tick(base::Instant now) { book_.Tick(now); }
 
-  ChildState state(int slot) const { return slots_[slot].state; }
-  pid_t pid(int slot) const;
-  const std::string& name(int slot) const { return slots_[slot].name; }
+  ChildState state(int slot) const { return book_.state(slot); }
+  pid_t pid(int slot) const { return book_.pid(slot); }
+  const std::string& name(int slot) const { return procs_[slot].name; }
   std::optional<int> SlotOfPid(pid_t pid) const;
-  int slot_count() const { return static_cast<int>(slots_.size()); }
-  int restarts() const { return restarts_; }
-  // Whether every slot has settled: no child process and none to come
-  // (down or failed). A slot waiting out its restart delay has not: the
-  // child it stands for is still needed.
-  bool AllExited() const;
+  int slot_count() const { return book_.slot_count(); }
+  int restarts() const { return book_.restarts(); }
+  // See SlotBook::AllExited.
+  bool AllExited() const { return book_.AllExited(); }
 
  private:
-  struct Slot {
+  struct Proc {
     std::string name;
     std::vector<std::string> argv;
-    ChildState state = ChildState::kDown;
     std::optional<ChildProcess> child;
-    std::string spawn_error;
-    base::Instant started{};
-    base::Instant deadline{};  // backoff end, or SIGKILL time when stopping
-    int quick_deaths = 0;      // consecutive deaths without useful work
-    bool restart_soon = false;
-    bool ever_started = false;
   };
 
-  void Transition(int slot, ChildEvent event, base::Instant now);
-  void Spawn(int slot, base::Instant now);
+  absl::StatusOr<pid_t> Spawn(int slot) override;
+  void Signal(int slot, pid_t pid, int signal) override;
 
-  RestartPolicy policy_;
   SpawnOptions spawn_;
-  std::vector<Slot> slots_;
-  int restarts_ = 0;
-  bool giving_up_ = false;
+  std::vector<Proc> procs_;
+  SlotBook book_;  // after procs_: its callbacks reach them
 };
 
 }  // namespace taskfarm::supervise

@@ -93,6 +93,17 @@ absl::Status ReadRecords(absl::string_view frame) {
   return ReadAll<RecordReader, RecordView>(frame);
 }
 
+// The master's single pass over a records frame.
+absl::Status ScanRecords(absl::string_view frame) {
+  RecordScanner scan;
+  RecordHead head;
+  if (absl::Status s = scan.Start(frame); !s.ok()) return s;
+  for (uint32_t i = 0; i < scan.size(); ++i) {
+    if (absl::Status s = scan.Next(&head); !s.ok()) return s;
+  }
+  return scan.Finish();
+}
+
 struct BadBody {
   const char* what;
   std::string frame;
@@ -402,13 +413,14 @@ TEST(RecordBatch, RejectsTruncatedFrame) {
              12);
   writer.Add(2, "", {}, TaskStatus::kOom, "", 0, 0, 0);
   ExpectEveryPrefixRejected(std::string(writer.Finish()), &ReadRecords);
+  ExpectEveryPrefixRejected(std::string(writer.Finish()), &ScanRecords);
 }
 
 TEST(RecordBatch, RejectsMalformedRecords) {
   const auto a = std::make_tuple();  // no arguments
   const std::string k = "fib";
   const uint64_t big = uint64_t{kI64Max} + 1;
-  ExpectAllRejected(
+  for (auto read : {&ReadRecords, &ScanRecords}) ExpectAllRejected(
       {{"record not an array", Pack("record"s)},
        {"seven fields", Pack(std::make_tuple(1u, k, a, 0u, k, 1, 1u))},
        {"nine fields", Pack(std::make_tuple(1u, k, a, 0u, k, 1, 1u, 1u, 1u))},
@@ -434,7 +446,36 @@ TEST(RecordBatch, RejectsMalformedRecords) {
        {"attempts over uint32",
         Pack(std::make_tuple(1u, k, a, 0u, k, 1, uint64_t{kU32Max} + 1, 1u))},
        {"elapsed negative", Pack(std::make_tuple(1u, k, a, 0u, k, 1, 1u, -1))}},
-      &ReadRecords);
+      read);
+}
+
+TEST(RecordScanner, ReadsWhatTheReaderReads) {
+  RecordWriter writer;
+  writer.Add(7, "fib", {Value(uint64_t{30}), Value(-2.5), Value(absl::string_view("x y"))},
+             TaskStatus::kOk, "832040", -7, 1, 12);
+  writer.Add(uint64_t{1} << 40, "", {}, TaskStatus::kOom, "", 0, 0, 300000);
+  const std::string frame(writer.Finish());
+  RecordScanner scan;
+  RecordHead head;
+  ASSERT_TRUE(scan.Start(frame).ok());
+  ASSERT_EQ(scan.size(), 2u);
+  ASSERT_TRUE(scan.Next(&head).ok());
+  EXPECT_EQ(head.id, 7u);
+  EXPECT_EQ(head.status, TaskStatus::kOk);
+  EXPECT_EQ(head.elapsed_us, 12u);
+  ASSERT_TRUE(scan.Next(&head).ok());
+  EXPECT_EQ(head.id, uint64_t{1} << 40);
+  EXPECT_EQ(head.status, TaskStatus::kOom);
+  EXPECT_EQ(head.elapsed_us, 300000u);
+  EXPECT_TRUE(scan.Finish().ok());
+}
+
+TEST(RecordScanner, RefusesBytesAfterTheLastRecord) {
+  RecordWriter writer;
+  writer.Add(1, "k", {}, TaskStatus::kOk, "", 1, 1, 1);
+  EXPECT_EQ(ScanRecords(std::string(writer.Finish()) + "\xc0").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ScanRecords(Pack(Task())).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(RecordBatch, ReadersRefuseEachOthersBodies) {

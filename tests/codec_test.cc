@@ -87,8 +87,8 @@ std::vector<Sample> Samples() {
                                         .elapsed_ms = kU64Max}},
       {MessageType::kRejoin,
        Rejoin{.reason = std::string("lost: silent for 3s\0\xff", 22)}},
-      {MessageType::kBatchRefused,
-       BatchRefused{.batch_id = kU64Max, .reason = "bad frame: " + kUnicode}},
+      {MessageType::kBadBatch,
+       BadBatch{.batch_id = kU64Max, .reason = "bad frame: batch too large " + kUnicode}},
   };
 }
 

@@ -4,8 +4,8 @@
 // DESIGN.md at the scheduling level: every task is completed or quarantined
 // exactly once, whatever dies, and only the guilty are struck.
 //
-// FarmSim commits batches as master::Session does (DispatcherHarness with
-// MinId::kLikeSession), so the bookkeeping is exercised as in production.
+// FarmSim hands out batches with the master's own BatchFiller
+// (DispatcherHarness), so the bookkeeping is exercised as in production.
 
 #include <cstdint>
 #include <deque>
@@ -33,7 +33,7 @@ class FarmSim {
   FarmSim(Dispatcher::Options options, uint64_t tasks,
           std::set<uint64_t> poison)
       : options_(options),
-        h_(options, tasks, DispatcherHarness::MinId::kLikeSession),
+        h_(options, tasks),
         tasks_(tasks),
         poison_(std::move(poison)) {}
 

@@ -302,6 +302,30 @@ TEST_F(DispatcherTest, RunningNamesTheOldestUnfinishedTask) {
   EXPECT_EQ(d().Running(1), std::make_pair(sent[1].batch_id, uint32_t{0}));
 }
 
+// Issue 10 item 8: a negative --batch-time made grants overflow; a batch
+// too large for a frame could not even be read back to requeue it, and
+// the master aborted on a failed CHECK when its worker was removed.
+TEST_F(DispatcherTest, BatchesStayWithinAFrameWhateverTheOptions) {
+  for (auto target : {std::chrono::milliseconds(-5), std::chrono::milliseconds(0),
+                      std::chrono::milliseconds(100000)}) {
+    SCOPED_TRACE(target.count());
+    Use({.max_batch = 1u << 30});
+    h_.emplace(master::Dispatcher::Options{.target_batch_time = target,
+                                           .max_batch = 1u << 30},
+               /*fresh=*/1u << 20);
+    Add(1);
+    std::optional<SentBatch> first = h().Send();
+    ASSERT_TRUE(first.has_value());
+    ASSERT_TRUE(h().Report(*first, 0, 1, /*elapsed_us=*/0));
+    std::optional<SentBatch> b = h().Send();
+    ASSERT_TRUE(b.has_value());
+    EXPECT_GE(b->size(), 1u);
+    EXPECT_LE(b->size(), proto::kMaxBatchSize);
+    d().RemoveWorker(1, Crash());  // reads the batch back: must not abort
+    EXPECT_EQ(d().requeued(), b->size());
+  }
+}
+
 TEST(DispatcherDeathTest, CommittingAnEmptyBatchIsABug) {
   Dispatcher d({});
   d.AddWorker(1, 1001);

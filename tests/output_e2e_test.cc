@@ -84,7 +84,7 @@ TEST(OutputE2E, DevicesAndPipesAreOutputs) {
   unlink("/dev/stdout.taskfarm");
   MasterRun null = RunMaster({"--output=/dev/null", "--tasks=fib 1..5"});
   EXPECT_EQ(null.exit_code, 0) << null.err;
-  EXPECT_TRUE(absl::StrContains(null.err, "5 of 5 reported")) << null.err;
+  EXPECT_TRUE(absl::StrContains(null.err, "5 of 5 written")) << null.err;
 
   const std::string dir = testing::TempDir("pipe");
   Process piped(Shell("| cat", {"--output=/dev/stdout", "--format=jsonl",

@@ -1,9 +1,10 @@
 // Tests of supervise::Supervisor: restart delays (0, min, 2 x min, ...
 // capped at max) driven with a fake `now`, their reset by useful work or a
 // stable uptime, RestartSoon, Stop (with SIGKILL at the grace deadline),
-// GiveUp, and the destructor. Repeated deaths come from a path that cannot
-// be executed (reported at the next Reap, no process involved); behaviour
-// that needs a live child uses /bin/sh and sleep.
+// GiveUp, and the destructor. Repeated deaths come from /bin/false; a path
+// that cannot be executed is a death at once (reported at the next Reap);
+// behaviour that needs a live child uses /bin/sh and sleep. The pure rules
+// alone are in slot_book_test.cc.
 
 #include "supervise/supervisor.h"
 
@@ -29,6 +30,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 const std::vector<std::string> kCannotRun = {"/nonexistent/taskfarm-worker"};
+const std::vector<std::string> kExitsAtOnce = {"/bin/false"};
 const std::vector<std::string> kSleeps = testutil::SleepsForever();
 
 class SupervisorTest : public testing::Test {
@@ -67,14 +69,16 @@ class SupervisorTest : public testing::Test {
     if (!next) return -1;
     const auto delay = std::chrono::duration_cast<milliseconds>(*next - now_);
     now_ = *next;
+    const int restarts = sup_.restarts();
     sup_.Tick(now_);
-    EXPECT_EQ(sup_.state(slot), ChildState::kStarting);
+    // Spawned again: running, or (a path that cannot run) dead again at once.
+    EXPECT_EQ(sup_.restarts(), restarts + 1);
     return delay.count();
   }
 
-  // The slot (whose spawn fails) dies now; returns its restart delay.
+  // The slot (whose child exits at once) dies; returns its restart delay.
   int64_t DieAndRestart(int slot) {
-    std::vector<Death> deaths = sup_.Reap(now_);
+    std::vector<Death> deaths = ReapDeaths();
     EXPECT_EQ(deaths.size(), 1u);
     return Restart(slot);
   }
@@ -92,7 +96,7 @@ class SupervisorTest : public testing::Test {
 using Delays = std::vector<int64_t>;  // milliseconds
 
 TEST_F(SupervisorTest, QuickDeathsBackOffExponentiallyUpToTheMaximum) {
-  int slot = sup_.Add("worker", kCannotRun);
+  int slot = sup_.Add("worker", kExitsAtOnce);
   sup_.Start(slot, now_);
   EXPECT_EQ(RestartDelays(slot, 8),
             (Delays{0, 100, 200, 400, 800, 1000, 1000, 1000}));
@@ -116,7 +120,7 @@ TEST_F(SupervisorTest, SpawnFailureIsReportedAsADeath) {
 }
 
 TEST_F(SupervisorTest, UsefulWorkResetsTheBackoff) {
-  int slot = sup_.Add("worker", kCannotRun);
+  int slot = sup_.Add("worker", kExitsAtOnce);
   sup_.Start(slot, now_);
   EXPECT_EQ(RestartDelays(slot, 4), (Delays{0, 100, 200, 400}));
   sup_.Productive(slot);
@@ -124,7 +128,7 @@ TEST_F(SupervisorTest, UsefulWorkResetsTheBackoff) {
 }
 
 TEST_F(SupervisorTest, AStableUptimeResetsTheBackoff) {
-  int slot = sup_.Add("worker", kCannotRun);
+  int slot = sup_.Add("worker", kExitsAtOnce);
   sup_.Start(slot, now_);
   EXPECT_EQ(RestartDelays(slot, 3), (Delays{0, 100, 200}));
   now_ += seconds(9);  // not quite stable
@@ -134,7 +138,7 @@ TEST_F(SupervisorTest, AStableUptimeResetsTheBackoff) {
 }
 
 TEST_F(SupervisorTest, RestartSoonSkipsOneDelay) {
-  int slot = sup_.Add("worker", kCannotRun);
+  int slot = sup_.Add("worker", kExitsAtOnce);
   sup_.Start(slot, now_);
   EXPECT_EQ(RestartDelays(slot, 3), (Delays{0, 100, 200}));
   sup_.RestartSoon(slot, now_);
@@ -143,7 +147,7 @@ TEST_F(SupervisorTest, RestartSoonSkipsOneDelay) {
 }
 
 TEST_F(SupervisorTest, RestartSoonAfterDeathForgivesIt) {
-  int slot = sup_.Add("worker", kCannotRun);
+  int slot = sup_.Add("worker", kExitsAtOnce);
   sup_.Start(slot, now_);
   EXPECT_EQ(RestartDelays(slot, 3), (Delays{0, 100, 200}));
   // Dead and waiting 400 ms: forgiven, it restarts now and the backoff
@@ -152,8 +156,9 @@ TEST_F(SupervisorTest, RestartSoonAfterDeathForgivesIt) {
   ASSERT_EQ(sup_.state(slot), ChildState::kBackoff);
   sup_.RestartSoon(slot, now_);
   ASSERT_EQ(sup_.NextDeadline(), now_);
+  const int restarts = sup_.restarts();
   sup_.Tick(now_);
-  EXPECT_EQ(sup_.state(slot), ChildState::kStarting);
+  EXPECT_EQ(sup_.restarts(), restarts + 1);
   EXPECT_EQ(RestartDelays(slot, 2), (Delays{0, 100}));
 }
 
@@ -231,9 +236,11 @@ TEST_F(SupervisorTest, StopKillsAChildStillRunningAtTheGraceDeadline) {
   EXPECT_TRUE(sup_.Reap(now_).empty()) << "killed before its grace ran out";
   now_ += seconds(2);
   sup_.Tick(now_);
+  EXPECT_EQ(sup_.state(slot), ChildState::kKilling);
   std::vector<Death> deaths = ReapDeaths();
   ASSERT_EQ(deaths.size(), 1u);
   EXPECT_EQ(deaths[0].status, (ExitStatus{true, SIGKILL}));
+  EXPECT_TRUE(deaths[0].was_stopping);
   EXPECT_EQ(sup_.state(slot), ChildState::kDown);
 }
 
@@ -268,8 +275,9 @@ TEST_F(SupervisorTest, GiveUpEndsEverySlotFailed) {
   sup_.Start(running, now_);
   ASSERT_EQ(sup_.Reap(now_).size(), 1u);
 
-  sup_.GiveUp();
+  sup_.GiveUp(now_);
   EXPECT_EQ(sup_.state(backing_off), ChildState::kFailed);
+  EXPECT_EQ(sup_.state(running), ChildState::kLastUp);
   EXPECT_FALSE(sup_.NextDeadline().has_value()) << "a restart is still due";
   // The running child is left to the caller's Stop, and is not restarted.
   EXPECT_GT(sup_.pid(running), 0);
@@ -277,8 +285,10 @@ TEST_F(SupervisorTest, GiveUpEndsEverySlotFailed) {
   std::vector<Death> deaths = ReapDeaths();
   ASSERT_EQ(deaths.size(), 1u);
   EXPECT_EQ(deaths[0].status, (ExitStatus{true, SIGTERM}));
-  EXPECT_EQ(sup_.state(running), ChildState::kFailed);
+  EXPECT_EQ(sup_.state(running), ChildState::kDown);
+  EXPECT_FALSE(sup_.NextDeadline().has_value());
   sup_.Start(running, now_);
+  EXPECT_EQ(sup_.state(running), ChildState::kFailed);
   EXPECT_EQ(sup_.pid(running), 0);
 }
 

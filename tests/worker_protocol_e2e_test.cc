@@ -1,7 +1,7 @@
 // End to end: the real worker binary against a fake master (a ROUTER on
 // ipc in a short temp directory, speaking proto/ by hand), for what the
 // worker must answer: a batch it cannot take is refused with a
-// BatchRefused naming it (never dropped in silence), and it goes on
+// BadBatch naming it (never dropped in silence), and it goes on
 // serving; Shutdown{"recycled"} ends it with kExitRecycled, so that a
 // supervisor starts another; any other Shutdown with 0.
 
@@ -131,8 +131,8 @@ TEST(WorkerProtocol, RefusesABatchItCannotTakeAndGoesOn) {
     master.Send(proto::Tasks{.batch_id = c.batch_id, .count = 1}, c.body);
     std::optional<std::pair<proto::Message, std::string>> reply = master.Next();
     ASSERT_TRUE(reply.has_value()) << "the batch was dropped in silence";
-    const auto* refused = std::get_if<proto::BatchRefused>(&reply->first);
-    ASSERT_NE(refused, nullptr) << "not a BatchRefused";
+    const auto* refused = std::get_if<proto::BadBatch>(&reply->first);
+    ASSERT_NE(refused, nullptr) << "not a BadBatch";
     EXPECT_EQ(refused->batch_id, c.batch_id);
     EXPECT_TRUE(absl::StrContains(refused->reason, c.why)) << refused->reason;
   }

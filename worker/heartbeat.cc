@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/self_memory.h"
 #include "proto/codec.h"
+#include "proto/contract.h"
 #include "proto/transport.h"
 #include "worker/last_word.h"
 
@@ -76,7 +77,7 @@ void HeartbeatThread::Stop() {
 
 void HeartbeatThread::Loop() {
   proto::Transport socket(context_, zmq::socket_type::dealer);
-  socket.socket().set(zmq::sockopt::routing_id, "H" + worker_id_);
+  socket.socket().set(zmq::sockopt::routing_id, proto::HeartbeatIdentity(worker_id_));
   absl::Status s = configure_ ? configure_(socket.socket()) : absl::OkStatus();
   if (s.ok()) s = socket.Connect(endpoint_);
   if (!s.ok()) {

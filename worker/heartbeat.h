@@ -27,12 +27,13 @@
 #include <zmq.hpp>
 
 #include "absl/status/status.h"
+#include "proto/contract.h"
 #include "proto/run_state.h"
 
 namespace taskfarm::worker {
 
 // Exit code of a worker whose task ran past its time limit.
-inline constexpr int kExitTimeout = 72;
+inline constexpr int kExitTimeout = proto::worker_exit::kTimeout;
 
 class HeartbeatThread {
  public:

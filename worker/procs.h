@@ -30,12 +30,13 @@
 #include <string>
 #include <vector>
 
+#include "proto/contract.h"
 #include "supervise/exit_status.h"
 
 namespace taskfarm::worker {
 
 // Exit code of `worker --procs` when its children keep crashing.
-inline constexpr int kExitCrashLoop = 3;
+inline constexpr int kExitCrashLoop = proto::worker_exit::kCrashLoop;
 
 enum class ExitVerdict {
   kFinished,  // not restarted

@@ -20,6 +20,7 @@
 #include "base/version.h"
 #include "proto/batch.h"
 #include "proto/codec.h"
+#include "proto/contract.h"
 #include "proto/run_state.h"
 #include "proto/socket_monitor.h"
 #include "proto/transport.h"
@@ -76,7 +77,7 @@ void RefuseBatch(proto::Transport& socket, uint64_t batch_id,
                std::string(why.message()).c_str());
   const std::string reason(why.message().substr(0, 4096));
   if (absl::Status s = socket.Send({proto::Codec::Encode(
-          proto::BatchRefused{.batch_id = batch_id, .reason = reason})});
+          proto::BadBatch{.batch_id = batch_id, .reason = reason})});
       !s.ok()) {
     std::fprintf(stderr, "worker %d: cannot refuse batch %llu: %s\n", getpid(),
                  static_cast<unsigned long long>(batch_id),
@@ -144,7 +145,7 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
                               int attempt) {
   const std::string id = RandomId();
   proto::Transport socket(context, zmq::socket_type::dealer);
-  socket.socket().set(zmq::sockopt::routing_id, "T" + id);
+  socket.socket().set(zmq::sockopt::routing_id, proto::TaskIdentity(id));
   socket.socket().set(zmq::sockopt::rcvhwm, 0);
   absl::Status configured =
       options_.configure ? options_.configure(socket.socket()) : absl::OkStatus();

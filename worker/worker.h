@@ -33,21 +33,20 @@
 #include <zmq.hpp>
 
 #include "absl/status/status.h"
+#include "proto/contract.h"
 #include "proto/run_state.h"
 
 namespace taskfarm::worker {
 
-// Exit codes of a worker process.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitTaskException = 70;  // a task threw
-inline constexpr int kExitOutOfMemory = 71;    // a task hit --max-memory
-// kExitTimeout (72) is in heartbeat.h.
-inline constexpr int kExitMasterLost = 75;     // the master went silent
-inline constexpr int kExitRefused = 77;        // the master refused our key
-// The master recycled this worker (--max-tasks-per-worker): it is done, and
-// wants a new worker process in its place (`worker --procs` starts one).
-inline constexpr int kExitRecycled = 79;
+// Exit codes of a worker process (proto/contract.h).
+inline constexpr int kExitOk = proto::worker_exit::kOk;
+inline constexpr int kExitUsage = proto::worker_exit::kUsage;
+inline constexpr int kExitTaskException = proto::worker_exit::kTaskException;
+inline constexpr int kExitOutOfMemory = proto::worker_exit::kOutOfMemory;
+// kExitTimeout is in heartbeat.h.
+inline constexpr int kExitMasterLost = proto::worker_exit::kMasterLost;
+inline constexpr int kExitRefused = proto::worker_exit::kRefused;
+inline constexpr int kExitRecycled = proto::worker_exit::kRecycled;
 
 struct WorkerOptions {
   std::string endpoint;  // the master's task socket

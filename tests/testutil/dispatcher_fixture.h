@@ -41,10 +41,9 @@ class DispatcherFixture : public testing::Test {
   DispatcherFixture() { Use({}); }
 
   // Starts over with `options` and `fresh` tasks in the feed.
-  void Use(master::Dispatcher::Options options, uint64_t fresh = UINT64_MAX,
-           DispatcherHarness::MinId min_id = DispatcherHarness::MinId::kExact) {
+  void Use(master::Dispatcher::Options options, uint64_t fresh = UINT64_MAX) {
     options.target_batch_time = kTarget;
-    h_.emplace(options, fresh, min_id);
+    h_.emplace(options, fresh);
   }
   DispatcherHarness& h() { return *h_; }
   master::Dispatcher& d() { return h_->dispatcher(); }

@@ -1,10 +1,11 @@
 // File: tests/testutil/dispatcher_harness.h
 //
-// DispatcherHarness drives a real master::Dispatcher the way
-// master::Session does, without sockets or processes: it asks for a grant,
-// fills the batch with requeued tasks first and then fresh ones (ids 0, 1,
-// 2, ... up to `fresh_tasks`), commits it and remembers what it sent, so a
-// test can report results for it or kill its worker.
+// DispatcherHarness drives a real master::Dispatcher through the master's
+// own BatchFiller, without sockets or processes: each Send is one round of
+// the master's dispatch (a grant, filled with requeued tasks first and then
+// fresh ones, ids 0, 1, 2, ... up to `fresh_tasks`, and committed); it
+// remembers what was sent, so a test can report results for it or kill its
+// worker.
 //
 // Example:
 //   DispatcherHarness h({.window = 2});
@@ -25,7 +26,10 @@
 #include <vector>
 
 #include "base/check.h"
+#include "journal/id_set.h"
+#include "master/batch_filler.h"
 #include "master/dispatcher.h"
+#include "master/task_feed.h"
 #include "proto/batch.h"
 #include "proto/messages.h"
 
@@ -43,55 +47,62 @@ struct SentBatch {
   uint32_t size() const { return static_cast<uint32_t>(ids.size()); }
 };
 
+// The feed of the harness: tasks 0, 1, 2, ... up to `count`, each of kind
+// 0 with its id as its one argument.
+class CountingFeed : public master::TaskFeed {
+ public:
+  explicit CountingFeed(uint64_t count) : count_(count) {}
+  absl::StatusOr<uint32_t> Fill(proto::TaskBatchWriter* writer, uint32_t max,
+                                uint64_t id_limit,
+                                const journal::IdSet* skip) override {
+    uint32_t added = 0;
+    while (added < max && next_ < count_ && next_ < id_limit) {
+      const uint64_t id = next_++;
+      if (skip != nullptr && skip->Contains(id)) continue;
+      const proto::Value arg = static_cast<int64_t>(id);
+      writer->Add(id, /*kind_index=*/0, {&arg, 1}, /*attempt=*/1);
+      ++added;
+    }
+    return added;
+  }
+  bool exhausted() const override { return next_ >= count_; }
+  uint64_t next_id() const override { return next_; }
+
+ private:
+  uint64_t count_;
+  uint64_t next_ = 0;
+};
+
 class DispatcherHarness {
  public:
-  // How Commit's `min_id` is computed: the true lowest id of the batch, or
-  // as Session::Dispatch does (0 whenever the batch holds requeued tasks).
-  enum class MinId { kExact, kLikeSession };
-
   explicit DispatcherHarness(master::Dispatcher::Options options,
-                             uint64_t fresh_tasks = UINT64_MAX,
-                             MinId min_id = MinId::kExact)
-      : dispatcher_(options), fresh_tasks_(fresh_tasks), min_id_(min_id) {}
+                             uint64_t fresh_tasks = UINT64_MAX)
+      : dispatcher_(options), fresh_tasks_(fresh_tasks), feed_(fresh_tasks) {}
 
   master::Dispatcher& dispatcher() { return dispatcher_; }
   const master::Dispatcher& dispatcher() const { return dispatcher_; }
-  bool fresh_available() const { return next_fresh_ < fresh_tasks_; }
+  bool fresh_available() const { return !feed_.exhausted(); }
   // From now on, tell the dispatcher how many fresh tasks are left, as the
-  // session does once the input is checked (grants then shrink near the
+  // master does once the input is checked (grants then shrink near the
   // end). By default the count is unknown, so batch sizes follow speed only.
   void TellTasksLeft() { tell_left_ = true; }
-  uint64_t next_fresh() const { return next_fresh_; }
+  uint64_t next_fresh() const { return feed_.next_id(); }
 
-  // One round of Session::Dispatch: the next grant, filled and committed.
-  // nullopt if there was no grant, or nothing to put in it (then the grant
-  // is returned, as the session does).
+  // One round of the master's dispatch (master::BatchFiller, the code the
+  // master runs): the next grant, filled and committed. nullopt if there
+  // was no grant, or nothing to put in it (then the grant is returned).
   std::optional<SentBatch> Send() {
-    std::optional<master::Dispatcher::Grant> grant =
-        dispatcher_.NextGrant(fresh_available(), tell_left_
-                                                     ? fresh_tasks_ - next_fresh_
-                                                     : UINT64_MAX);
-    if (!grant) return std::nullopt;
-    writer_.Clear();
-    uint64_t session_min = next_fresh_;
-    uint32_t n = dispatcher_.TakeRequeued(*grant, &writer_, &session_min);
-    while (!grant->isolated && n < grant->max_tasks && fresh_available()) {
-      const proto::Value arg = static_cast<int64_t>(next_fresh_);
-      writer_.Add(next_fresh_++, /*kind_index=*/0, {&arg, 1}, /*attempt=*/1);
-      ++n;
-    }
-    if (n == 0) {
-      dispatcher_.Return(*grant);
-      return std::nullopt;
-    }
-    auto body = std::make_shared<const std::string>(writer_.Finish());
-    SentBatch sent = Decode(*body);
-    sent.worker = grant->worker;
-    sent.isolated = grant->isolated;
-    sent.max_tasks = grant->max_tasks;
-    uint64_t min_id = *std::min_element(sent.ids.begin(), sent.ids.end());
-    if (min_id_ == MinId::kLikeSession) min_id = session_min;
-    sent.batch_id = dispatcher_.Commit(*grant, std::move(body), n, min_id);
+    const master::FeedView view{&feed_, tell_left_ ? fresh_tasks_ : 0};
+    absl::StatusOr<std::optional<master::FilledBatch>> filled =
+        filler_.Next(dispatcher_, view);
+    TF_CHECK(filled.ok());
+    if (!filled->has_value()) return std::nullopt;
+    const master::FilledBatch& f = **filled;
+    SentBatch sent = Decode(*f.body);
+    sent.worker = f.worker;
+    sent.batch_id = f.batch_id;
+    sent.isolated = f.isolated;
+    sent.max_tasks = f.max_tasks;
     return sent;
   }
 
@@ -137,10 +148,9 @@ class DispatcherHarness {
  private:
   master::Dispatcher dispatcher_;
   uint64_t fresh_tasks_;
-  MinId min_id_;
-  uint64_t next_fresh_ = 0;
+  CountingFeed feed_;
+  master::BatchFiller filler_;
   bool tell_left_ = false;
-  proto::TaskBatchWriter writer_;
 };
 
 // A crash as the master sees it, e.g. Crash("SIGSEGV", 4711).

@@ -1,0 +1,387 @@
+// MasterCore: workers' messages (hello, results, fatal, heartbeat), the
+// logger's, handing out work, and losing a worker.
+
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "master/master_core.h"
+#include "proto/codec.h"
+#include "proto/contract.h"
+#include "proto/transport.h"
+
+namespace taskfarm::master {
+namespace {
+
+namespace exit = proto::master_exit;
+
+double Seconds(base::Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+uint64_t Millis(base::Duration d) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+}
+
+}  // namespace
+
+void MasterCore::OnWorkerFrames(size_t port, absl::Span<zmq::message_t> parts,
+                                base::Instant now) {
+  if (parts.size() < 2) {
+    stats_.AddDropped(1);
+    return;
+  }
+  const absl::string_view identity = proto::View(parts[0]);
+  absl::StatusOr<proto::Message> message =
+      proto::Codec::Decode(proto::View(parts[1]));
+  if (!message.ok()) {
+    stats_.AddDropped(1);
+    return;
+  }
+  if (const auto* hello = std::get_if<proto::Hello>(&*message)) {
+    OnHello(port, identity, *hello, now);
+    return;
+  }
+  WorkerEntry* w = workers_.ByIdentity(port, identity);
+  if (w == nullptr) {
+    stats_.AddDropped(1);  // a worker we declared lost, or a stranger
+    if (port > 0 && remote_.WasLost(identity)) {  // start afresh
+      out_->SendToWorker(port, identity, proto::Rejoin{"declared lost"});
+    }
+    return;
+  }
+  workers_.Touch(*w, now);
+  if (const auto* results = std::get_if<proto::Results>(&*message)) {
+    OnResults(*w, *results, parts, now);
+  } else if (const auto* bad = std::get_if<proto::BadBatch>(&*message)) {
+    OnBadBatch(*w, *bad, now);
+  } else if (const auto* fatal = std::get_if<proto::Fatal>(&*message)) {
+    OnFatal(*w, port, identity, *fatal, now);
+  } else if (const auto* hb = std::get_if<proto::Heartbeat>(&*message)) {
+    OnHeartbeat(*w, *hb, now);
+  } else {
+    stats_.AddDropped(1);
+  }
+}
+
+void MasterCore::OnHello(size_t port, absl::string_view identity,
+                         const proto::Hello& hello, base::Instant now) {
+  if (workers_.ByIdentity(port, identity) != nullptr) return;  // repeated
+  if (port > 0 && (phase_ == Phase::kStopping || phase_ == Phase::kDone)) {
+    // A remote worker, too late.
+    out_->SendToWorker(port, identity, proto::Shutdown{proto::kShutdownDone});
+    return;
+  }
+  if (identity != proto::TaskIdentity(hello.worker_id)) {
+    stats_.AddDropped(1);
+    return;
+  }
+  if (kinds_) {
+    absl::StatusOr<KindTable> theirs = KindTable::From(hello.kinds);
+    bool same = theirs.ok() && theirs->size() == kinds_->size();
+    for (size_t i = 0; same && i < kinds_->size(); ++i) {
+      const Kind& a = kinds_->at(static_cast<uint32_t>(i));
+      const Kind& b = theirs->at(static_cast<uint32_t>(i));
+      same = a.name == b.name && a.signature == b.signature;
+    }
+    if (!same) {
+      out_->Say(absl::StrFormat(
+          "taskfarm: refusing worker %d on %s: it offers other task kinds "
+          "than the first worker",
+          hello.pid, hello.host));
+      out_->SendToWorker(port, identity,
+                         proto::Shutdown{proto::kShutdownOtherKinds});
+      return;
+    }
+  }
+  std::optional<int> slot;
+  if (port == 0) {
+    // A hello from a child that died since it sent it is a ghost, which
+    // would be handed tasks it never runs. (A pid of none of our children
+    // is a worker started by a wrapper of --worker_bin: served, no slot.)
+    if (dead_pids_.contains(hello.pid)) {
+      stats_.AddDropped(1);
+      return;
+    }
+    slot = SlotOfPid(static_cast<pid_t>(hello.pid));
+  }
+  WorkerEntry& w = workers_.Add(port, hello, slot, now);
+  if (slot) {
+    book_.Ready(*slot, now);
+    slots_[*slot].worker = w.id;
+  }
+  if (port > 0) {
+    if (std::optional<std::string> line = remote_.OnJoin(w)) out_->Say(*line);
+  }
+  if (!kinds_) {
+    absl::StatusOr<KindTable> table = KindTable::From(hello.kinds);
+    if (!table.ok()) {
+      Stop(StopReason{exit::kUsage, std::string(table.status().message())},
+           false, now);
+      return;
+    }
+    kinds_.emplace(*std::move(table));
+    if (options_.list_tasks) {
+      ListTasks(now);
+      return;
+    }
+    Enter(PhaseEvent::kKindsLearned);
+    out_->CheckInput(*kinds_);
+  }
+  if (phase_ == Phase::kRunning) Welcome(w);
+}
+
+void MasterCore::Welcome(WorkerEntry& w) {
+  if (w.welcomed) return;
+  w.welcomed = true;
+  out_->SendToWorker(
+      w.port, w.task_identity,
+      proto::Welcome{static_cast<uint32_t>(Millis(options_.heartbeat)),
+                     options_.liveness, Millis(options_.timeout),
+                     options_.max_memory_mb, options_.results_dir});
+  dispatcher_.AddWorker(w.id, w.pid, options_.max_tasks_per_worker);
+}
+
+void MasterCore::OnResults(WorkerEntry& w, const proto::Results& r,
+                           absl::Span<zmq::message_t> parts,
+                           base::Instant now) {
+  std::optional<Dispatcher::BatchView> batch = dispatcher_.Find(r.batch_id);
+  if (!batch || batch->worker != w.id) {
+    stats_.AddDropped(1);  // late: the batch was taken back
+    return;
+  }
+  absl::Status checked =
+      parts.size() == 3
+          ? checker_.Check(r, proto::View(parts[2]), *batch)
+          : absl::InvalidArgumentError("results without records");
+  if (!checked.ok() || !dispatcher_.OnResults(w.id, r)) {
+    OnBadResults(w, checked.message(), now);
+    return;
+  }
+  w.idle_beats = 0;
+  stats_.AddResults(r, w.id, w.host, w.pid);
+  for (uint64_t us : checker_.elapsed_us()) stats_.AddDurations(us, 1);
+  stats_.ResultsIn(now);
+  w.tasks_done += r.count;
+  if (r.by_status[0] > 0) breaker_.RecordSuccess();
+  if (w.slot) book_.Productive(*w.slot);
+  Relay(std::move(parts[2]), r.count);
+  CheckHalt(now);
+  if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
+}
+
+void MasterCore::OnBadResults(WorkerEntry& w, absl::string_view why,
+                              base::Instant now) {
+  // A buggy or hostile worker: nothing it sent is counted or relayed, its
+  // unfinished tasks run again (the one it was answering for, if alone,
+  // with a strike), and it is replaced: a local one killed, a remote one
+  // told to join afresh.
+  stats_.AddDropped(1);
+  out_->Say(absl::StrFormat(
+      "taskfarm: worker %d on %s sent bad results (%s): its tasks run again",
+      w.pid, w.host, why));
+  const Loss loss{proto::TaskStatus::kCrashed, absl::StrCat("bad results: ", why),
+                  w.pid, std::nullopt};
+  if (w.slot) {
+    book_.Kill(*w.slot, SIGKILL);
+  } else {
+    remote_.Forget(w);
+    out_->SendToWorker(w.port, w.task_identity, proto::Rejoin{"sent bad results"});
+  }
+  LoseWorker(w.id, loss, now);
+}
+
+void MasterCore::OnBadBatch(WorkerEntry& w, const proto::BadBatch& bad,
+                            base::Instant now) {
+  std::optional<Dispatcher::BatchView> batch = dispatcher_.Find(bad.batch_id);
+  if (!batch || batch->worker != w.id) {
+    stats_.AddDropped(1);
+    return;
+  }
+  out_->Say(absl::StrFormat(
+      "taskfarm: worker %d on %s dropped batch %d (%s): its tasks run again",
+      w.pid, w.host, bad.batch_id, bad.reason));
+  Report(dispatcher_.TakeBack(
+             w.id,
+             Loss{proto::TaskStatus::kCrashed,
+                  absl::StrCat("dropped by its worker: ", bad.reason), w.pid,
+                  std::nullopt},
+             bad.batch_id),
+         now);
+  if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
+}
+
+void MasterCore::Relay(zmq::message_t body, uint32_t records) {
+  if (logger_closing_) {
+    stats_.AddDropped(1);
+    return;
+  }
+  if (!with_logger_) {
+    records_delivered_ += records;
+    out_->Deliver(std::move(body));
+    return;
+  }
+  if (const RelayBook::Entry* e = relay_.Push(std::move(body), records)) {
+    out_->SendLog(*relay_.logger(), e->seq, e->body);
+  }
+}
+
+void MasterCore::OnFatal(WorkerEntry& w, size_t port,
+                         absl::string_view identity, const proto::Fatal& fatal,
+                         base::Instant now) {
+  const WorkerId id = w.id;
+  const std::optional<int> slot = w.slot;
+  Report(dispatcher_.OnFatal(id, fatal), now);
+  // Answer on the socket it came from (the heartbeat thread reports
+  // timeouts), so the worker knows its report arrived and exits now; its
+  // replacement starts without the restart delay.
+  out_->SendToWorker(port, identity,
+                     proto::Shutdown{proto::kShutdownFatalReceived});
+  if (slot) {
+    slots_[*slot].fatal_reported = true;
+    book_.RestartSoon(*slot, now);
+  } else {
+    LoseWorker(id, Loss{}, now);  // remote: it exits now, no strike
+  }
+}
+
+void MasterCore::OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
+                             base::Instant now) {
+  w.last_heartbeat = hb;
+  w.last_heartbeat_at = now;
+  // A worker that says, heartbeat after heartbeat, that it runs nothing,
+  // while it holds batches and sends no results, has lost them: it dropped
+  // a batch, or they or its results were lost on the way. They run again.
+  if (hb.batch_id == 0 && dispatcher_.Busy(w.id)) {
+    if (++w.idle_beats > options_.liveness) {
+      w.idle_beats = 0;
+      out_->Say(absl::StrFormat(
+          "taskfarm: worker %d on %s holds tasks it does not run (a batch or "
+          "its results were lost): they run again",
+          w.pid, w.host));
+      Loss loss{proto::TaskStatus::kCrashed,
+                "its batch or its results were lost", w.pid, std::nullopt};
+      loss.silent = true;
+      Report(dispatcher_.TakeBack(w.id, loss), now);
+      // Spent (--max-tasks-per-worker) with nothing left: recycle it now.
+      if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
+      return;
+    }
+  } else {
+    w.idle_beats = 0;
+  }
+  const uint64_t limit_ms = Millis(options_.timeout + 2 * options_.heartbeat);
+  if (options_.timeout.count() > 0 && hb.batch_id != 0 &&
+      hb.running_ms > limit_ms) {
+    // The worker's own watchdog should have acted; do it for it.
+    if (w.slot) book_.Kill(*w.slot, SIGKILL);
+    LoseWorker(w.id,
+               Loss{proto::TaskStatus::kTimeout, "ran past --timeout", w.pid,
+                    std::make_pair(hb.batch_id, hb.index)},
+               now);
+  }
+}
+
+void MasterCore::Retire(WorkerEntry& w, base::Instant now) {
+  // --max-tasks-per-worker: its budget is spent and its last batch done.
+  out_->SendToWorker(w.port, w.task_identity,
+                     proto::Shutdown{proto::kShutdownRecycled});
+  if (w.slot) {
+    slots_[*w.slot].spare = true;  // its successor runs in another slot
+    book_.Stop(*w.slot, now, 0, options_.grace);
+  }
+  LoseWorker(w.id, Loss{}, now);
+}
+
+void MasterCore::LoseWorker(WorkerId id, const Loss& loss, base::Instant now) {
+  const WorkerEntry* w = workers_.Get(id);
+  if (w == nullptr) return;
+  if (w->slot && slots_[*w->slot].worker == id) slots_[*w->slot].worker.reset();
+  std::vector<LooseTask> quarantined = dispatcher_.RemoveWorker(id, loss);
+  workers_.Remove(id);
+  Report(std::move(quarantined), now);
+}
+
+void MasterCore::CheckLiveness(base::Instant now) {
+  for (WorkerId id : workers_.Expired(now)) {
+    WorkerEntry* w = workers_.Get(id);
+    std::string reason = absl::StrFormat(
+        "no heartbeat for %.1f s",
+        Seconds(options_.heartbeat * options_.liveness));
+    if (w->slot) book_.Kill(*w->slot, SIGSTOP);  // freeze its page
+    if (w->port > 0) {
+      out_->Say(remote_.OnLost(*w, reason, dispatcher_.Unfinished(id),
+                               workers_.size() - 1));
+    }
+    Loss loss = LossOf(*w, proto::TaskStatus::kCrashed, reason);
+    loss.silent = !w->slot;  // a remote one may live on behind a cut link
+    if (w->slot) book_.Kill(*w->slot, SIGKILL);
+    LoseWorker(id, loss, now);
+  }
+}
+
+void MasterCore::Report(std::vector<LooseTask> quarantined, base::Instant now) {
+  for (LooseTask& t : quarantined) {
+    const Kind& kind = kinds_->at(t.kind);
+    quarantine_writer_.Clear();
+    quarantine_writer_.AddPacked(t.id, kind.name, t.args, t.failure, t.reason,
+                                 t.last_pid, t.attempts, 0);
+    Relay(proto::Frame(quarantine_writer_.Finish()), 1);
+    stats_.AddQuarantined(Stats::Quarantined{t.id, kind.name, t.failure,
+                                             t.reason, t.attempts});
+  }
+  if (!quarantined.empty()) CheckHalt(now);
+}
+
+void MasterCore::Dispatch(base::Instant now) {
+  if (phase_ != Phase::kRunning) return;
+  const FeedView view{input_.feed, input_.total, input_.done,
+                      options_.keep_order ? options_.reorder_window : 0};
+  while (!(with_logger_ && relay_.Full())) {
+    absl::StatusOr<std::optional<FilledBatch>> filled =
+        filler_.Next(dispatcher_, view);
+    if (!filled.ok()) {
+      out_->Say(absl::StrCat("taskfarm: ", filled.status().message()));
+      Stop(StopReason{exit::kUsage, "input error while running"}, false, now);
+      return;
+    }
+    if (!filled->has_value()) break;
+    const FilledBatch& b = **filled;
+    WorkerEntry& w = *workers_.Get(b.worker);
+    out_->SendTasks(w.port, w.task_identity, proto::Tasks{b.batch_id, b.count},
+                    b.body);
+    w.idle_beats = 0;
+    stats_.TasksSent(now);
+    if (dispatcher_.Spent(w.id) && !w.retiring) {
+      // Its successor starts now, while it finishes: no capacity gap.
+      w.retiring = true;
+      if (w.slot) AddWorkerSlot(now);
+    }
+  }
+}
+
+void MasterCore::OnLoggerFrames(absl::Span<zmq::message_t> parts,
+                                base::Instant now) {
+  if (!with_logger_ || parts.size() != 2) return;
+  absl::StatusOr<proto::Message> message =
+      proto::Codec::Decode(proto::View(parts[1]));
+  if (!message.ok()) {
+    stats_.AddDropped(1);
+    return;
+  }
+  if (const auto* ack = std::get_if<proto::Ack>(&*message)) {
+    if (!relay_.OnAck(ack->seq)) stats_.AddDropped(1);
+  } else if (std::holds_alternative<proto::LoggerHello>(*message)) {
+    book_.Ready(*logger_slot_, now);
+    const std::string identity(proto::View(parts[0]));
+    for (const RelayBook::Entry& e : relay_.Attach(identity)) {
+      out_->SendLog(identity, e.seq, e.body);
+    }
+    out_->SendToLogger(identity,
+                       proto::Progress{input_.total, stats_.done(), 0, 0, 0});
+    HandleDeaths(now);
+  }
+}
+
+}  // namespace taskfarm::master
