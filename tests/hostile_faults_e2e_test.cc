@@ -7,9 +7,11 @@
 // runtime directory left behind.
 //
 // The process-limit tests need RLIMIT_NPROC to bite: run as root, they run
-// the master as the unprivileged uid 65534 (nobody), from a copy of the
-// binaries in a directory that user may enter; run as another user, they
-// set the limit above the processes that user already has.
+// the master as an unprivileged uid that owns no process (one of its own,
+// not nobody's, so that copies of this test running at once, as under
+// --runs_per_test, do not count each other's processes), from a copy of
+// the binaries in a directory that user may enter; run as another user,
+// they set the limit above the processes that user already has.
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -72,14 +74,22 @@ int ProcessesOf(uid_t uid) {
   return n;
 }
 
+// An unprivileged uid with no process now, this test process's own: no
+// other test picks the same one while this one runs (pids are unique).
+uid_t UnusedUid() {
+  uid_t uid = 200000 + static_cast<uid_t>(getpid());
+  while (ProcessesOf(uid) > 0) ++uid;
+  return uid;
+}
+
 // `argv` run with at most `tasks` more processes (threads count) than its
-// user already has, as nobody when we are root.
+// user already has; when we are root, as a uid of its own that has none.
 std::vector<std::string> WithFewProcesses(int tasks, std::vector<std::string> argv) {
   std::vector<std::string> out;
   int limit = tasks;
   if (geteuid() == 0) {
-    out = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
-    limit += ProcessesOf(65534);
+    const std::string uid = std::to_string(UnusedUid());
+    out = {"/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"};
   } else {
     limit += ProcessesOf(getuid()) + 2;  // bash, and a margin
   }
