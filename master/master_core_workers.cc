@@ -45,7 +45,10 @@ void MasterCore::OnWorkerFrames(size_t port, absl::Span<zmq::message_t> parts,
   }
   WorkerEntry* w = workers_.ByIdentity(port, identity);
   if (w == nullptr) {
-    stats_.AddDropped(1);  // a worker we declared lost, or a stranger
+    // A worker we retired, lost or stopped, or a stranger. Its last
+    // heartbeats are expected (they cross its end); anything else it sends
+    // (results of a batch taken back) is worth counting.
+    if (!std::holds_alternative<proto::Heartbeat>(*message)) stats_.AddDropped(1);
     if (port > 0 && remote_.WasLost(identity)) {  // start afresh
       out_->SendToWorker(port, identity, proto::Rejoin{"declared lost"});
     }
