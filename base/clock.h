@@ -2,7 +2,8 @@
 //
 // The monotonic clock every timer in taskfarm uses. Logic classes take
 // `Instant now` as an argument instead of reading a clock, so tests can drive
-// time; only event loops call Now().
+// time; only event loops call Now(). Also the one conversion of a Duration
+// to seconds (for people and JSON) and to whole milliseconds (for messages).
 //
 // Thread-safe.
 
@@ -10,6 +11,7 @@
 #define TASKFARM_BASE_CLOCK_H_
 
 #include <chrono>
+#include <cstdint>
 
 namespace taskfarm::base {
 
@@ -18,6 +20,17 @@ using Instant = Clock::time_point;
 using Duration = Clock::duration;
 
 inline Instant Now() { return Clock::now(); }
+
+// A duration in seconds, for people and JSON: Seconds(1500ms) == 1.5.
+inline double Seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+// A duration in whole milliseconds, for messages (truncated; 0 if negative).
+inline uint64_t Millis(Duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  return ms > 0 ? static_cast<uint64_t>(ms) : 0;
+}
 
 // Milliseconds from `now` until `deadline`, clamped to [0, cap]; for poll().
 inline int MillisUntil(Instant deadline, Instant now, int cap) {

@@ -15,8 +15,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/strip.h"
 #include "base/shell_quote.h"
+#include "base/signal_name.h"
 
 namespace taskfarm::logger {
 namespace {
@@ -31,23 +31,13 @@ std::string ValueText(const proto::Value& v) {
   return absl::StrCat(std::get<double>(v));
 }
 
-// "SIGSEGV" (or "SEGV") -> 11; 0 if not a signal name.
-int SignalNumber(absl::string_view name) {
-  absl::ConsumePrefix(&name, "SIG");
-  for (int sig = 1; sig < NSIG; ++sig) {
-    const char* abbrev = sigabbrev_np(sig);
-    if (abbrev != nullptr && name == abbrev) return sig;
-  }
-  return 0;
-}
-
 // The first "SIGXXX" word in `text`, as a number; 0 if none.
 int SignalIn(absl::string_view text) {
   size_t at = text.find("SIG");
   if (at == absl::string_view::npos) return 0;
   size_t end = at;
   while (end < text.size() && absl::ascii_isalnum(static_cast<unsigned char>(text[end]))) ++end;
-  return SignalNumber(text.substr(at, end - at));
+  return base::SignalNumber(text.substr(at, end - at));
 }
 
 }  // namespace

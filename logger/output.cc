@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/scoped_fd.h"
 #include "journal/output_lock.h"
 #include "journal/scan.h"
 
@@ -17,6 +19,27 @@ namespace {
 absl::Status CannotOpen(const std::string& path) {
   return absl::UnavailableError(
       absl::StrCat("cannot open ", path, ": ", strerror(errno)));
+}
+
+// A descriptor that reads the regular file `fd` is open on: `fd` itself
+// when it was opened for reading too, else the same file opened again,
+// read-only, through /proc/self/fd (standard output redirected with `>` is
+// write-only). -1 if it cannot be read (errno says why); `reopened` then
+// holds nothing.
+int ReadableFd(int fd, const struct stat& st, base::ScopedFd* reopened) {
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags >= 0 && (flags & O_ACCMODE) != O_WRONLY) return fd;
+  reopened->reset(open(absl::StrCat("/proc/self/fd/", fd).c_str(),
+                       O_RDONLY | O_CLOEXEC));
+  struct stat again;
+  if (!reopened->valid()) return -1;
+  if (fstat(reopened->get(), &again) != 0 || again.st_dev != st.st_dev ||
+      again.st_ino != st.st_ino) {
+    reopened->reset();
+    errno = ESTALE;
+    return -1;
+  }
+  return reopened->get();
 }
 
 }  // namespace
@@ -71,11 +94,31 @@ absl::Status Output::Continue(journal::Format format,
     *written = handoff->written;
     from = handoff->start_offset;
   }
+  struct stat st;
+  if (fstat(fd_, &st) != 0) return CannotOpen(name_);
+  if (static_cast<uint64_t>(st.st_size) <= from) {
+    empty_ = st.st_size == 0;
+    return absl::OkStatus();  // nothing written since the batch began
+  }
   // What was written since the batch began (or everything, without a
-  // handoff). Standard output redirected to a file (`> out.jsonl`) is
-  // continued the same way if it can be read back.
+  // handoff). Standard output redirected to a file (`> out.jsonl`, open
+  // for writing only) is read back through a descriptor of its own.
+  base::ScopedFd reopened;
+  const int readable = ReadableFd(fd_, st, &reopened);
+  if (readable < 0) {
+    // Rare (a file without read permission, no /proc): what the batch
+    // wrote is kept, but records the logger before this one wrote and had
+    // not yet confirmed may be written again.
+    std::fprintf(stderr,
+                 "logger: warning: cannot read back %s (%s): records already "
+                 "written there may be written again; --output=FILE does not "
+                 "have this problem\n",
+                 name_.c_str(), strerror(errno));
+    empty_ = false;
+    return absl::OkStatus();
+  }
   absl::StatusOr<journal::ScanResult> scan = journal::Scan(
-      name_, format, fd_,
+      name_, format, readable,
       handoff != nullptr ? handoff->id_limit : journal::kMaxScanId, from);
   if (!scan.ok()) return to_stdout ? absl::OkStatus() : scan.status();
   if (scan->torn_bytes > 0) {

@@ -1,11 +1,29 @@
 #include "master/farm.h"
 
+#include <cstdio>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "master/callback_sink.h"
+#include "master/flag_checks.h"
 #include "master/session.h"
 
 namespace taskfarm {
+namespace {
+
+// The range checks the master binary applies to its flags; false, having
+// said on stderr which setting (by its flag's name) is out of range.
+bool InRange(const FarmOptions& options) {
+  std::vector<std::string> advice;  // for the command line, not a library
+  absl::Status s = master::CheckRanges(options, &advice);
+  if (s.ok()) return true;
+  std::fprintf(stderr, "taskfarm: %s\n", std::string(s.message()).c_str());
+  return false;
+}
+
+}  // namespace
 
 Farm::Farm(FarmOptions options) : options_(std::move(options)) {}
 
@@ -33,11 +51,13 @@ FarmOptions Farm::WithSubmitted() const {
 }
 
 int Farm::Run(std::function<void(const Result&)> on_result) {
+  if (!InRange(options_)) return master::kExitUsage;
   master::CallbackSink sink(std::move(on_result));
   return master::Session(WithSubmitted(), &sink).Run();
 }
 
 int Farm::Run() {
+  if (!InRange(options_)) return master::kExitUsage;
   if (submitted_.empty()) {
     return master::Session(options_).Run();
   }

@@ -19,7 +19,9 @@
 //
 // Run blocks until every task is reported or the batch stops, and returns
 // the master's exit code (master/options.h: 0 all ok, 1 some task not ok,
-// 2 bad input, with "submitted:N: what is wrong" on stderr, 3 crash loop,
+// 2 bad input, with "submitted:N: what is wrong" on stderr, or options out
+// of range, with "--FLAG=VALUE: what it accepts" naming the master flag of
+// the field (master/flag_checks.h, the binary's checks), 3 crash loop,
 // 128+N stopped by signal N). While it runs, SIGINT, SIGTERM, SIGQUIT and
 // SIGCHLD are blocked in the calling thread and read by the Farm; call Run
 // before starting other threads (or block those signals in them), or a

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/signal_name.h"
 #include "proto/contract.h"
 
 namespace taskfarm::master {
@@ -24,10 +25,6 @@ constexpr std::chrono::seconds kLoggerFlushTimeout{10};
 // With no worker connected: the first notice, then one every so often.
 constexpr std::chrono::seconds kWaitingNotice{10};
 constexpr std::chrono::seconds kWaitingNoticeEvery{60};
-
-double Seconds(base::Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
 
 }  // namespace
 
@@ -89,11 +86,11 @@ void MasterCore::OnSignal(int signal, base::Instant now) {
   if (signal_ == 0) {
     signal_ = signal;
     out_->Say(absl::StrFormat(
-        "\ntaskfarm: SIG%s: finishing running tasks (up to %.0f s); signal "
+        "\ntaskfarm: %s: finishing running tasks (up to %.0f s); signal "
         "again to stop at once",
-        sigabbrev_np(signal), Seconds(options_.grace)));
+        base::SignalName(signal), base::Seconds(options_.grace)));
     Stop(StopReason{exit::kSignalBase + signal,
-                    absl::StrCat("interrupted by SIG", sigabbrev_np(signal))},
+                    absl::StrCat("interrupted by ", base::SignalName(signal))},
          /*at_once=*/false, now);
     return;
   }
@@ -237,7 +234,7 @@ void MasterCore::OnTimers(base::Instant now) {
   if (phase_ == Phase::kStarting && now >= startup_deadline_) {
     Stop(StopReason{exit::kCrashLoop,
                     absl::StrFormat("no worker said hello within %.0f s",
-                                    Seconds(options_.startup_timeout))},
+                                    base::Seconds(options_.startup_timeout))},
          false, now);
   }
   CheckLiveness(now);
@@ -290,7 +287,7 @@ void MasterCore::NoticeWaiting(base::Instant now) {
   out_->Say(absl::StrFormat(
       "taskfarm: no worker connected for %.0f s: waiting for remote workers "
       "to join (%d tasks to go)",
-      Seconds(now - *waiting_since_), left));
+      base::Seconds(now - *waiting_since_), left));
 }
 
 void MasterCore::SendProgress(base::Instant now) {
@@ -299,10 +296,7 @@ void MasterCore::SendProgress(base::Instant now) {
       *relay_.logger(),
       proto::Progress{input_.total, stats_.done() + stats_.skipped(),
                       stats_.not_ok(), static_cast<uint32_t>(workers_.size()),
-                      static_cast<uint64_t>(
-                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                              now - start_)
-                              .count())});
+                      base::Millis(now - start_)});
 }
 
 void MasterCore::MaybeFinish(base::Instant now) {

@@ -21,10 +21,6 @@ constexpr std::chrono::seconds kWorkerReadyTimeout{30};
 // Pids of dead local workers remembered, to refuse their late hellos.
 constexpr size_t kDeadPidsKept = 4096;
 
-double Seconds(base::Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 // Signals others send; a process does not die of these by itself.
 bool KilledFromOutside(const supervise::ExitStatus& status) {
   return status.signaled && (status.code == SIGKILL || status.code == SIGTERM);
@@ -98,7 +94,7 @@ void MasterCore::HandleDeaths(base::Instant now) {
         out_->Say(absl::StrFormat(
             "taskfarm: crash loop: %d deaths within %.0f s and no task "
             "succeeded (last: %s); stopping",
-            breaker_.recent_deaths(), Seconds(options_.crash_loop_window),
+            breaker_.recent_deaths(), base::Seconds(options_.crash_loop_window),
             last_death_));
         book_.GiveUp(now);
         Stop(StopReason{exit::kCrashLoop,

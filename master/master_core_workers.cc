@@ -15,15 +15,6 @@ namespace {
 
 namespace exit = proto::master_exit;
 
-double Seconds(base::Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
-uint64_t Millis(base::Duration d) {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
-}
-
 }  // namespace
 
 void MasterCore::OnWorkerFrames(size_t port, absl::Span<zmq::message_t> parts,
@@ -45,7 +36,10 @@ void MasterCore::OnWorkerFrames(size_t port, absl::Span<zmq::message_t> parts,
   }
   WorkerEntry* w = workers_.ByIdentity(port, identity);
   if (w == nullptr) {
-    stats_.AddDropped(1);  // a worker we declared lost, or a stranger
+    // A worker we retired, lost or stopped, or a stranger. Its last
+    // heartbeats are expected (they cross its end); anything else it sends
+    // (results of a batch taken back) is worth counting.
+    if (!std::holds_alternative<proto::Heartbeat>(*message)) stats_.AddDropped(1);
     if (port > 0 && remote_.WasLost(identity)) {  // start afresh
       out_->SendToWorker(port, identity, proto::Rejoin{"declared lost"});
     }
@@ -137,8 +131,8 @@ void MasterCore::Welcome(WorkerEntry& w) {
   w.welcomed = true;
   out_->SendToWorker(
       w.port, w.task_identity,
-      proto::Welcome{static_cast<uint32_t>(Millis(options_.heartbeat)),
-                     options_.liveness, Millis(options_.timeout),
+      proto::Welcome{static_cast<uint32_t>(base::Millis(options_.heartbeat)),
+                     options_.liveness, base::Millis(options_.timeout),
                      options_.max_memory_mb, options_.results_dir});
   dispatcher_.AddWorker(w.id, w.pid, options_.max_tasks_per_worker);
 }
@@ -271,7 +265,7 @@ void MasterCore::OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
   } else {
     w.idle_beats = 0;
   }
-  const uint64_t limit_ms = Millis(options_.timeout + 2 * options_.heartbeat);
+  const uint64_t limit_ms = base::Millis(options_.timeout + 2 * options_.heartbeat);
   if (options_.timeout.count() > 0 && hb.batch_id != 0 &&
       hb.running_ms > limit_ms) {
     // The worker's own watchdog should have acted; do it for it.
@@ -308,7 +302,7 @@ void MasterCore::CheckLiveness(base::Instant now) {
     WorkerEntry* w = workers_.Get(id);
     std::string reason = absl::StrFormat(
         "no heartbeat for %.1f s",
-        Seconds(options_.heartbeat * options_.liveness));
+        base::Seconds(options_.heartbeat * options_.liveness));
     if (w->slot) book_.Kill(*w->slot, SIGSTOP);  // freeze its page
     if (w->port > 0) {
       out_->Say(remote_.OnLost(*w, reason, dispatcher_.Unfinished(id),

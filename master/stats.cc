@@ -13,10 +13,6 @@
 namespace taskfarm::master {
 namespace {
 
-double Seconds(base::Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 // A JSON string value, by the rule of the output's jsonl records
 // (journal/encoding.h).
 std::string JsonString(const std::string& s) {
@@ -78,7 +74,7 @@ void Stats::KeepFailedRecords(absl::string_view records) {
 
 double Stats::compute_seconds() const {
   if (first_sent_ == base::Instant{} || last_result_ < first_sent_) return 0;
-  return Seconds(last_result_ - first_sent_);
+  return base::Seconds(last_result_ - first_sent_);
 }
 
 void Stats::AddDurations(uint64_t us_each, uint64_t count) {
@@ -99,7 +95,7 @@ void Stats::AddQuarantined(Quarantined q) {
 
 void Stats::PrintSummary(std::FILE* out, int restarts,
                          const std::string& outcome) const {
-  const double secs = Seconds(end_ - start_);
+  const double secs = base::Seconds(end_ - start_);
   std::string counts;
   for (int i = 0; i < proto::kTaskStatusCount; ++i) {
     if (by_status_[i] == 0 && i != 0) continue;
@@ -163,7 +159,7 @@ void Stats::PrintSummary(std::FILE* out, int restarts,
 
 std::string Stats::ToJson(int restarts, const std::string& outcome,
                           int exit_code) const {
-  const double secs = Seconds(end_ - start_);
+  const double secs = base::Seconds(end_ - start_);
   std::string json = "{";
   absl::StrAppend(&json, "\"outcome\":", JsonString(outcome),
                   ",\"exit_code\":", exit_code, ",\"total\":", total_,

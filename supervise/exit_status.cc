@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "absl/strings/str_cat.h"
+#include "base/signal_name.h"
 
 namespace taskfarm::supervise {
 
@@ -15,9 +16,7 @@ ExitStatus ExitStatus::FromWait(int wait_status) {
 
 std::string ExitStatus::ToString() const {
   if (!signaled) return absl::StrCat("exit ", code);
-  const char* abbrev = sigabbrev_np(code);
-  if (abbrev == nullptr) return absl::StrCat("signal ", code);
-  return absl::StrCat("SIG", abbrev);
+  return base::SignalName(code);
 }
 
 }  // namespace taskfarm::supervise

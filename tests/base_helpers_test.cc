@@ -1,16 +1,20 @@
 // Tests of the small helpers in base/: the host name, this process's
-// memory from /proc/self/statm, and SHA-256 against FIPS 180-2's vectors.
+// memory from /proc/self/statm, SHA-256 against FIPS 180-2's vectors,
+// signal names, and the clock's conversions.
 
 #include <limits.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/clock.h"
 #include "base/host_name.h"
 #include "base/self_memory.h"
 #include "base/sha256.h"
+#include "base/signal_name.h"
 #include "gtest/gtest.h"
 
 namespace taskfarm::base {
@@ -75,6 +79,28 @@ TEST(Sha256, FinishedDigestRefusesMore) {
   EXPECT_EQ(sha->Update("x").code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(sha->FinishHex().status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(SignalName, NamesAndNumbersGoBothWays) {
+  EXPECT_EQ(SignalName(SIGSEGV), "SIGSEGV");
+  EXPECT_EQ(SignalName(SIGTERM), "SIGTERM");
+  EXPECT_EQ(SignalName(0), "signal 0");
+  EXPECT_EQ(SignalName(999), "signal 999");
+  for (const char* name : {"SIGSEGV", "SEGV", "segv", "SigSegv", "11"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(SignalNumber(name), SIGSEGV);
+  }
+  for (const char* name : {"", "SIG", "NOPE", "0", "999", "-9"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(SignalNumber(name), 0);
+  }
+}
+
+TEST(Clock, SecondsAndMillisOfADuration) {
+  EXPECT_DOUBLE_EQ(Seconds(std::chrono::milliseconds(1500)), 1.5);
+  EXPECT_EQ(Millis(std::chrono::microseconds(2999)), 2u);
+  EXPECT_EQ(Millis(std::chrono::seconds(3)), 3000u);
+  EXPECT_EQ(Millis(-std::chrono::seconds(3)), 0u) << "never wraps around";
 }
 
 }  // namespace

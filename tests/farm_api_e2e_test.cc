@@ -123,6 +123,27 @@ TEST_F(FarmApi, BadInputIsRefusedBeforeAnyTaskRuns) {
   EXPECT_TRUE(ChildrenOf(getpid()).empty());
 }
 
+TEST_F(FarmApi, OptionsOutOfRangeAreAUsageErrorAsOnTheCommandLine) {
+  for (auto [field, set] : std::vector<std::pair<std::string, void (*)(FarmOptions&)>>{
+           {"--retries=0", [](FarmOptions& o) { o.retries = 0; }},
+           {"--window=0", [](FarmOptions& o) { o.window = 0; }},
+           {"--workers=-1", [](FarmOptions& o) { o.workers = -1; }}}) {
+    SCOPED_TRACE(field);
+    FarmOptions options = Options(1);
+    set(options);
+    Farm farm(options);
+    farm.Submit("fib", {"1"});
+    int count = 0;
+    ::testing::internal::CaptureStderr();
+    int code = farm.Run([&](const Result&) { ++count; });
+    std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(code, 2) << err;
+    EXPECT_EQ(count, 0);
+    EXPECT_NE(err.find("taskfarm: " + field + ": must be"), std::string::npos) << err;
+    EXPECT_TRUE(ChildrenOf(getpid()).empty());
+  }
+}
+
 TEST_F(FarmApi, MissingWorkerIsAUsageError) {
   FarmOptions options = Options(1);
   options.worker_bin = tmpdir_ + "/no-such-worker";
@@ -132,7 +153,9 @@ TEST_F(FarmApi, MissingWorkerIsAUsageError) {
   int code = farm.Run([](const Result&) {});
   std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(code, 2) << err;
-  EXPECT_NE(err.find("no-such-worker: not an executable file"), std::string::npos) << err;
+  EXPECT_NE(err.find("--worker_bin=" + options.worker_bin + ": No such file or directory"),
+            std::string::npos)
+      << err;
   EXPECT_TRUE(ChildrenOf(getpid()).empty());
 }
 

@@ -4,6 +4,7 @@
 // outside the batch, a handoff, a reader that goes away.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,7 +35,9 @@ constexpr uint64_t kHuge = (uint64_t{1} << 63) + 5;
 // the logger, and speaks the log protocol.
 class FakeMaster {
  public:
-  explicit FakeMaster(std::vector<std::string> flags)
+  // `stdout_fd` >= 0 (open in this process, not close-on-exec): the
+  // logger's standard output, as a master hands its own to each logger.
+  explicit FakeMaster(std::vector<std::string> flags, int stdout_fd = -1)
       : dir_(testing::ShortTempDir()),
         socket_(context_, zmq::socket_type::router) {
     socket_.socket().set(zmq::sockopt::rcvtimeo, 50);
@@ -43,6 +46,11 @@ class FakeMaster {
     std::vector<std::string> argv = {testing::Runfile("logger/logger"),
                                      "--connect=" + endpoint, "--format=jsonl"};
     argv.insert(argv.end(), flags.begin(), flags.end());
+    if (stdout_fd >= 0) {
+      argv.insert(argv.begin(),
+                  {"/bin/sh", "-c",
+                   absl::StrCat("exec \"$0\" \"$@\" 1>&", stdout_fd)});
+    }
     logger_.emplace(argv, dir_);
   }
 
@@ -202,6 +210,47 @@ TEST(LoggerProcess, RefusesAFileThatIsNotTheOneTheBatchStartedWith) {
   EXPECT_EQ(master.logger().Wait(testutil::kWaitDeadline), 74);
   EXPECT_TRUE(absl::StrContains(master.logger().err(), "not the file the batch started with"))
       << master.logger().err();
+}
+
+// Standard output redirected to a file with `>` is open for writing only:
+// a restarted logger could not read back what the one before it wrote,
+// and wrote again the records the master resent (those written but not
+// yet acknowledged when the logger died).
+TEST(LoggerProcess, ARestartedLoggerReadsBackStandardOutputRedirectedToAFile) {
+  const std::string dir = testing::TempDir("stdout_restart");
+  const std::string out = dir + "/out.jsonl";
+  // `master > out.jsonl`: one write-only description, shared by every
+  // logger of the batch.
+  const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  journal::Handoff handoff;
+  handoff.id_limit = 20;
+  ASSERT_TRUE(journal::WriteHandoff(dir + "/handoff", handoff).ok());
+  const std::vector<std::string> flags = {"--output=-",
+                                          "--handoff=" + dir + "/handoff"};
+  {
+    FakeMaster first(flags, fd);
+    ASSERT_TRUE(first.WaitHello());
+    first.SendLog(1, Frame({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    ASSERT_TRUE(first.WaitAck(1));
+    // Killed after writing: its successor gets everything again, as the
+    // master resends what it has no acknowledgement for.
+    first.logger().Signal(SIGKILL);
+    ASSERT_TRUE(first.logger().Wait(testutil::kWaitDeadline));
+  }
+  std::vector<std::string> second_flags = flags;
+  second_flags.push_back("--first=false");
+  FakeMaster second(second_flags, fd);
+  close(fd);
+  ASSERT_TRUE(second.WaitHello());
+  second.SendLog(1, Frame({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  second.SendLog(2, Frame({10, 11, 12, 13, 14, 15, 16, 17, 18, 19}));
+  ASSERT_TRUE(second.WaitAck(2));
+  EXPECT_EQ(second.Shutdown(), 0) << second.logger().err();
+  std::vector<uint64_t> expected;
+  for (uint64_t id = 0; id < 20; ++id) expected.push_back(id);
+  EXPECT_EQ(Ids(out), expected);
+  EXPECT_EQ(second.logger().err(), "");
 }
 
 // Issue 10.24: a reader that goes away (`| head -1`) ends the logger

@@ -332,6 +332,30 @@ TEST_F(MasterCoreTest, ResultsThatDoNotMatchTheirBatchAreDroppedAndTheWorkerRepl
   EXPECT_EQ(core_->stats().done(), 0u);
 }
 
+// The summary's "dropped N late or malformed messages" counted the
+// heartbeats a worker sends while it is being retired, killed or stopped:
+// expected, and no sign of trouble. Results for a batch taken back, and
+// frames that do not decode, are.
+TEST_F(MasterCoreTest, OnlyStaleResultsAndMalformedFramesCountAsDropped) {
+  Make(FarmOptions{.workers = 1}, /*tasks=*/5);
+  Running();
+  core_->Advance(now_);
+  const FakeOutbox::ToWorker sent = out_->Sent<proto::Tasks>()[0];
+  core_->OnSlotExited(1, supervise::ExitStatus{true, SIGKILL}, now_);
+  for (const std::string& identity :
+       {proto::TaskIdentity("w1"), proto::HeartbeatIdentity("w1")}) {
+    FromWorker(0, identity, proto::Heartbeat{.worker_id = "w1"});
+  }
+  EXPECT_EQ(core_->stats().dropped(), 0u) << "a dead worker's last heartbeats";
+  Answer(sent, "w1");  // its batch went back to the queue: stale
+  EXPECT_EQ(core_->stats().dropped(), 1u);
+  proto::Parts garbage;
+  garbage.push_back(proto::Frame(proto::TaskIdentity("w1")));
+  garbage.push_back(proto::Frame("not msgpack"));
+  core_->OnWorkerFrames(0, absl::MakeSpan(garbage), now_);
+  EXPECT_EQ(core_->stats().dropped(), 2u);
+}
+
 TEST_F(MasterCoreTest, AHelloFromADeadChildIsRefused) {
   Make(FarmOptions{.workers = 1});
   const pid_t dead = out_->pids.at(1);

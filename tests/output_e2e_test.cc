@@ -3,7 +3,10 @@
 // any task runs), devices and pipes as outputs, a reader that goes away
 // (`| head -1`), and an unwritable --stats-json.
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <string>
 #include <vector>
@@ -13,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/testutil/farm.h"
 #include "tests/testutil/files.h"
+#include "tests/testutil/gate.h"
 #include "tests/testutil/wait.h"
 
 namespace taskfarm {
@@ -109,6 +113,49 @@ TEST(OutputE2E, DevicesAndPipesAreOutputs) {
     EXPECT_TRUE(absl::StrContains(resumed.err, "--resume needs a regular file"))
         << resumed.err;
   }
+}
+
+// Standard output redirected with `>` is write-only; each logger started
+// after a kill reads back what the batch wrote there (through
+// /proc/self/fd) and drops the ids it finds, as with --output=FILE.
+TEST(OutputE2E, LoggersKilledMidBatchWriteStandardOutputExactlyOnce) {
+  const std::string dir = testing::TempDir("stdout_kill");
+  testing::Gate gate(dir);
+  constexpr int kTasks = 3000;
+  // Process gives the master its standard output as `> FILE` does.
+  Process master(MasterArgv({"--format=jsonl", "--workers=1",
+                             absl::StrCat("--tasks=fib 0..", kTasks - 1, "; ",
+                                          gate.Task())}),
+                 dir);
+  pid_t last = 0;
+  for (size_t at : {size_t{kTasks} / 4, size_t{kTasks} / 2}) {
+    // Killed once records flow (progress, not time): the gate holds the
+    // batch open however fast the machine is.
+    pid_t logger = 0;
+    ASSERT_TRUE(testutil::WaitUntil([&] {
+      std::vector<pid_t> loggers = testing::LiveChildrenNamed(master.pid(), "logger");
+      logger = loggers.empty() ? 0 : loggers[0];
+      return logger != 0 && logger != last &&
+             testing::Lines(master.out()).size() >= at;
+    })) << master.err();
+    ASSERT_EQ(kill(logger, SIGKILL), 0);
+    last = logger;
+  }
+  ASSERT_TRUE(testutil::WaitUntil([&] {
+    return testing::Lines(master.out()).size() >= size_t{kTasks};
+  })) << master.err();
+  gate.Open();
+  EXPECT_EQ(master.Wait(testutil::kWaitDeadline), 0) << master.err();
+  testing::WriteFile(dir + "/out.jsonl", master.out());
+  std::vector<nlohmann::json> records = testing::ReadJsonl(dir + "/out.jsonl");
+  ASSERT_EQ(records.size(), size_t{kTasks} + 1) << master.err();
+  records.erase(std::remove_if(records.begin(), records.end(),
+                               [](const nlohmann::json& r) {
+                                 return r["task"] != "fib";
+                               }),
+                records.end());
+  EXPECT_EQ(testing::CheckFibOutput(records, kTasks), "");
+  EXPECT_TRUE(absl::StrContains(master.err(), "2 logger restarts")) << master.err();
 }
 
 // Issue 10.24: `master ... | head -1` exited 4 with "logger: cannot write

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "proto/curve.h"
 
 namespace taskfarm::worker {
@@ -88,6 +89,20 @@ absl::Status ConfigureConnection(const ConnectionFlags& flags,
     return proto::ApplyTcpLiveness(socket, kLinkHeartbeat, kLinkTimeout,
                                    kMaxReconnect);
   };
+  return absl::OkStatus();
+}
+
+absl::Status CheckWorkerFlags(const ConnectionFlags& flags, int procs) {
+  if (procs < -1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--procs=", procs,
+        ": must be >= 0 (0: one worker in this process; not given: one per CPU)"));
+  }
+  if (flags.master_timeout.count() <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--master-timeout=", absl::FormatDuration(absl::FromChrono(flags.master_timeout)),
+        ": must be > 0 (how long a silent master is waited for)"));
+  }
   return absl::OkStatus();
 }
 

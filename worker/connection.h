@@ -53,6 +53,11 @@ bool IsTcp(absl::string_view endpoint);
 absl::Status ConfigureConnection(const ConnectionFlags& flags,
                                  WorkerOptions* options);
 
+// Checks the worker's own settings against their range: `procs` is --procs
+// as given (-1: not given). Returns kInvalidArgument "--FLAG=VALUE: what it
+// accepts" for --procs below -1 or a --master-timeout that is not > 0.
+absl::Status CheckWorkerFlags(const ConnectionFlags& flags, int procs);
+
 // The command line of one of the `--procs` children: this executable with
 // the same connection flags and --procs=0. Keys in the environment reach
 // the children by inheritance.

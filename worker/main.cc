@@ -13,6 +13,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/version.h"
@@ -101,13 +102,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "worker: --connect=ENDPOINT is required\n");
     return taskfarm::worker::kExitUsage;
   }
+  int procs = absl::GetFlag(FLAGS_procs);
   taskfarm::worker::WorkerOptions options{.state_file = absl::GetFlag(FLAGS_state_file)};
-  if (absl::Status s = taskfarm::worker::ConfigureConnection(flags, &options);
-      !s.ok()) {
+  absl::Status s = taskfarm::worker::CheckWorkerFlags(flags, procs);
+  if (s.ok()) s = taskfarm::worker::ConfigureConnection(flags, &options);
+  if (!s.ok()) {
     std::fprintf(stderr, "worker: %s\n", std::string(s.message()).c_str());
     return taskfarm::worker::kExitUsage;
   }
-  int procs = absl::GetFlag(FLAGS_procs);
   if (procs < 0) {
     procs = taskfarm::worker::IsTcp(flags.endpoint) ? taskfarm::worker::DefaultProcs() : 0;
   }

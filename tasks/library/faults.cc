@@ -9,37 +9,19 @@
 #include <memory>
 #include <stdexcept>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/signal_name.h"
 #include "tasks/registry.h"
 #include "tasks/task.h"
 
 namespace taskfarm::tasks {
 namespace {
 
-// "SIGSEGV", "segv", "11" -> 11; 0 if unknown.
-int SignalNumber(absl::string_view name) {
-  int number;
-  if (absl::SimpleAtoi(name, &number)) {
-    return number > 0 && number < NSIG ? number : 0;
-  }
-  std::string upper = absl::AsciiStrToUpper(name);
-  absl::string_view bare = upper;
-  if (absl::StartsWith(bare, "SIG")) bare.remove_prefix(3);
-  for (int s = 1; s < NSIG; ++s) {
-    const char* abbrev = sigabbrev_np(s);
-    if (abbrev != nullptr && bare == abbrev) return s;
-  }
-  return 0;
-}
-
 absl::Status Crash(const Call& call, std::string*) {
-  int sig = SignalNumber(call.Str(0));
+  int sig = base::SignalNumber(call.Str(0));
   if (sig == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("crash: unknown signal \"", call.Str(0), "\""));

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/find_program.h"
+#include "base/signal_name.h"
 #include "base/spawn.h"
 #include "tasks/library/group_guard.h"
 
@@ -40,11 +41,7 @@ std::string DescribeWaitStatus(int wait_status) {
     return absl::StrCat("exit ", WEXITSTATUS(wait_status));
   }
   if (WIFSIGNALED(wait_status)) {
-    const int sig = WTERMSIG(wait_status);
-    const char* abbrev = sigabbrev_np(sig);
-    return absl::StrCat("killed by ",
-                        abbrev != nullptr ? absl::StrCat("SIG", abbrev)
-                                          : absl::StrCat("signal ", sig),
+    return absl::StrCat("killed by ", base::SignalName(WTERMSIG(wait_status)),
                         WCOREDUMP(wait_status) ? " (core dumped)" : "");
   }
   return absl::StrCat("wait status ", wait_status);
