@@ -6,6 +6,7 @@
 #include <string>
 
 #include "journal/encoding.h"
+#include "journal/task_words.h"
 
 namespace taskfarm::logger {
 namespace {
@@ -155,27 +156,6 @@ class JsonlFormatter : public Formatter {
   PidDigits pid_;
 };
 
-// A word of the task language: bare if it can be, else "..." with escapes.
-void AppendTaskWord(absl::string_view s, std::string* out) {
-  bool bare = !s.empty() && s[0] != '#' && s[0] != '{' &&
-              s.find_first_of(" \t\r\n'\"\\;") == absl::string_view::npos;
-  if (bare) {
-    out->append(s.data(), s.size());
-    return;
-  }
-  out->push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\t': out->append("\\t"); break;
-      default: out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
 class CsvFormatter : public Formatter {
  public:
   void AppendHeader(OutBuffer* out) const override {
@@ -190,18 +170,7 @@ class CsvFormatter : public Formatter {
       if (std::holds_alternative<absl::string_view>(v)) numbers_only = false;
     }
     args_.clear();
-    if (!numbers_only) {
-      char number[kNumberBound];
-      for (size_t i = 0; i < r.args.size(); ++i) {
-        if (i > 0) args_.push_back(' ');
-        if (const auto* s = std::get_if<absl::string_view>(&r.args[i])) {
-          AppendTaskWord(*s, &args_);
-        } else {
-          char* end = WriteArg(r.args[i], number, Copy);
-          args_.append(number, end);
-        }
-      }
-    }
+    if (!numbers_only) journal::AppendTaskArgs(r.args, &args_);
     using journal::CsvFieldBound;
     char* p = out->Reserve(kFixedBound + CsvFieldBound(r.kind.size()) +
                            CsvFieldBound(args_.size()) +

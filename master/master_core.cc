@@ -38,7 +38,10 @@ MasterCore::MasterCore(FarmOptions options, bool with_logger, Outbox* outbox)
                                       options_.target_batch_time,
                                       options_.max_batch, options_.retries}),
       breaker_(options_.crash_loop_deaths, options_.crash_loop_window),
-      relay_(options_.max_unacked_bytes) {}
+      relay_(options_.max_unacked_bytes) {
+  // A dashboard lists the failed tasks with their messages.
+  stats_.KeepFailures(options_.dashboard.enabled());
+}
 
 void MasterCore::Start(base::Instant now) {
   start_ = now;
@@ -328,38 +331,6 @@ void MasterCore::MaybeFinish(base::Instant now) {
 
 bool MasterCore::summary_wanted() const {
   return !options_.list_tasks && final_.code != exit::kUsage;
-}
-
-Snapshot MasterCore::TakeSnapshot(base::Instant now) const {
-  Snapshot s;
-  s.taken = now;
-  s.phase = PhaseName(phase_);
-  workers_.ForEach([&](const WorkerEntry& w) {
-    WorkerSnapshot ws;
-    ws.host = w.host;
-    ws.pid = w.pid;
-    ws.remote = w.port > 0;
-    ws.state = w.retiring ? "retiring" : "up";
-    ws.tasks_done = w.tasks_done;
-    if (w.slot) ws.restarts = std::max(0, slots_[*w.slot].starts - 1);
-    if (w.last_heartbeat.batch_id != 0) {
-      ws.running = std::make_pair(w.last_heartbeat.batch_id, w.last_heartbeat.index);
-      ws.running_since = w.last_heartbeat_at -
-                         std::chrono::milliseconds(w.last_heartbeat.running_ms);
-    }
-    s.workers.push_back(std::move(ws));
-  });
-  s.slots_starting = book_.starting();
-  s.total = input_.total;
-  s.skipped = stats_.skipped();
-  s.by_status = stats_.by_status();
-  s.in_flight = dispatcher_.TasksOut();
-  s.queued = dispatcher_.requeued();
-  s.logger_restarts = stats_.logger_restarts();
-  s.records_relayed = relay_.records_pushed() + records_delivered_;
-  s.records_written = relay_.records_acked() + records_delivered_;
-  s.durations = stats_.durations();
-  return s;
 }
 
 }  // namespace taskfarm::master

@@ -54,6 +54,7 @@
 #include "master/result_check.h"
 #include "master/snapshot.h"
 #include "master/stats.h"
+#include "master/worker_history.h"
 #include "master/worker_table.h"
 #include "proto/batch.h"
 #include "supervise/crash_loop.h"
@@ -107,7 +108,8 @@ class MasterCore : private supervise::SlotActions {
   bool summary_wanted() const;
   const Stats& stats() const { return stats_; }
   int restarts() const { return book_.restarts(); }
-  // What a dashboard shows; cheap enough for every 250 ms.
+  // What a dashboard shows (master/snapshot.h); cheap enough for every
+  // 250 ms, not for every event. In master_core_snapshot.cc.
   Snapshot TakeSnapshot(base::Instant now) const;
 
  private:
@@ -148,6 +150,12 @@ class MasterCore : private supervise::SlotActions {
   void Report(std::vector<LooseTask> quarantined, base::Instant now);
   void Relay(zmq::message_t body, uint32_t records);
 
+  // The snapshot (master_core_snapshot.cc).
+  void LocalRows(base::Instant now, Snapshot& s) const;
+  void SlotlessRows(Snapshot& s) const;
+  // "#17 fib 30" for task `index` of live batch `batch_id`; "" if unknown.
+  std::string TaskText(uint64_t batch_id, uint32_t index) const;
+
   // The batch (master_core.cc).
   void ListTasks(base::Instant now);
   void Stop(StopReason reason, bool at_once, base::Instant now);
@@ -186,6 +194,7 @@ class MasterCore : private supervise::SlotActions {
   Stats stats_;
   RelayBook relay_;
   RemoteBook remote_;
+  WorkerHistory history_;  // workers without a slot, for the snapshot
   uint64_t records_delivered_ = 0;  // without a logger: Outbox::Deliver
 
   std::optional<KindTable> kinds_;

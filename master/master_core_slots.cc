@@ -45,6 +45,7 @@ absl::StatusOr<pid_t> MasterCore::Spawn(int slot) {
   absl::StatusOr<Spawned> spawned = out_->StartSlot(slot, spec);
   if (!spawned.ok()) return spawned.status();
   if (spawned->page) s.page = std::move(spawned->page);
+  s.last_pid = spawned->pid;
   return spawned->pid;
 }
 
@@ -165,7 +166,8 @@ void MasterCore::OnWorkerDeath(const supervise::Death& d,
     }
     return;
   }
-  stats_.AddWorkerDeath(d.slot);
+  stats_.AddWorkerDeath();
+  ++s.deaths;
   // A crash loop is workers that cannot start or stay up: deaths before
   // their hello, or on their own while idle. A death in a task is that
   // task's strike (its replacement starts at once), and an idle worker

@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "journal/task_words.h"
 #include "master/master_core.h"
+#include "proto/batch.h"
 #include "proto/codec.h"
 #include "proto/contract.h"
 #include "proto/transport.h"
@@ -14,6 +16,16 @@ namespace taskfarm::master {
 namespace {
 
 namespace exit = proto::master_exit;
+
+// The task of a one-record frame as a line: "crash SIGSEGV".
+std::string RecordTask(absl::string_view frame) {
+  proto::RecordReader reader;
+  proto::RecordView r;
+  if (!reader.Open(frame).ok() || reader.size() != 1 || !reader.Get(0, &r).ok()) {
+    return "";
+  }
+  return journal::TaskLine(r.kind, r.args, Snapshot::kMaxTaskText);
+}
 
 }  // namespace
 
@@ -104,6 +116,9 @@ void MasterCore::OnHello(size_t port, absl::string_view identity,
   if (slot) {
     book_.Ready(*slot, now);
     slots_[*slot].worker = w.id;
+    slots_[*slot].host = w.host;
+  } else {
+    history_.Joined(w);
   }
   if (port > 0) {
     if (std::optional<std::string> line = remote_.OnJoin(w)) out_->Say(*line);
@@ -154,12 +169,15 @@ void MasterCore::OnResults(WorkerEntry& w, const proto::Results& r,
     return;
   }
   w.idle_beats = 0;
-  stats_.AddResults(r, w.id, w.host, w.pid);
-  for (uint64_t us : checker_.elapsed_us()) stats_.AddDurations(us, 1);
+  stats_.AddResults(r, w.id, w.host, w.pid, proto::View(parts[2]),
+                    &checker_.durations());
   stats_.ResultsIn(now);
   w.tasks_done += r.count;
   if (r.by_status[0] > 0) breaker_.RecordSuccess();
-  if (w.slot) book_.Productive(*w.slot);
+  if (w.slot) {
+    book_.Productive(*w.slot);
+    slots_[*w.slot].tasks += r.count;
+  }
   Relay(std::move(parts[2]), r.count);
   CheckHalt(now);
   if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
@@ -181,6 +199,7 @@ void MasterCore::OnBadResults(WorkerEntry& w, absl::string_view why,
     book_.Kill(*w.slot, SIGKILL);
   } else {
     remote_.Forget(w);
+    history_.Lost(w);
     out_->SendToWorker(w.port, w.task_identity, proto::Rejoin{"sent bad results"});
   }
   LoseWorker(w.id, loss, now);
@@ -292,6 +311,7 @@ void MasterCore::LoseWorker(WorkerId id, const Loss& loss, base::Instant now) {
   const WorkerEntry* w = workers_.Get(id);
   if (w == nullptr) return;
   if (w->slot && slots_[*w->slot].worker == id) slots_[*w->slot].worker.reset();
+  if (!w->slot) history_.Gone(*w);
   std::vector<LooseTask> quarantined = dispatcher_.RemoveWorker(id, loss);
   workers_.Remove(id);
   Report(std::move(quarantined), now);
@@ -308,6 +328,7 @@ void MasterCore::CheckLiveness(base::Instant now) {
       out_->Say(remote_.OnLost(*w, reason, dispatcher_.Unfinished(id),
                                workers_.size() - 1));
     }
+    if (!w->slot) history_.Lost(*w);
     Loss loss = LossOf(*w, proto::TaskStatus::kCrashed, reason);
     loss.silent = !w->slot;  // a remote one may live on behind a cut link
     if (w->slot) book_.Kill(*w->slot, SIGKILL);
@@ -321,9 +342,10 @@ void MasterCore::Report(std::vector<LooseTask> quarantined, base::Instant now) {
     quarantine_writer_.Clear();
     quarantine_writer_.AddPacked(t.id, kind.name, t.args, t.failure, t.reason,
                                  t.last_pid, t.attempts, 0);
-    Relay(proto::Frame(quarantine_writer_.Finish()), 1);
-    stats_.AddQuarantined(Stats::Quarantined{t.id, kind.name, t.failure,
-                                             t.reason, t.attempts});
+    zmq::message_t record = proto::Frame(quarantine_writer_.Finish());
+    stats_.AddQuarantined(Stats::Quarantined{
+        t.id, RecordTask(proto::View(record)), t.failure, t.reason, t.attempts});
+    Relay(std::move(record), 1);
   }
   if (!quarantined.empty()) CheckHalt(now);
 }
@@ -346,7 +368,7 @@ void MasterCore::Dispatch(base::Instant now) {
     out_->SendTasks(w.port, w.task_identity, proto::Tasks{b.batch_id, b.count},
                     b.body);
     w.idle_beats = 0;
-    stats_.TasksSent(now);
+    stats_.TasksSent(now, b.body->size());
     if (dispatcher_.Spent(w.id) && !w.retiring) {
       // Its successor starts now, while it finishes: no capacity gap.
       w.retiring = true;

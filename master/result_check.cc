@@ -9,7 +9,7 @@ namespace taskfarm::master {
 absl::Status ResultCheck::Check(const proto::Results& header,
                                 absl::string_view frame,
                                 const Dispatcher::BatchView& batch) {
-  elapsed_us_.clear();
+  durations_.Clear();
   if (header.count == 0 || header.offset != batch.done ||
       header.count > batch.count - batch.done) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -40,7 +40,7 @@ absl::Status ResultCheck::Check(const proto::Results& header,
           "record ", i, " is of task ", record_.id, ", not of task ", expected));
     }
     ++statuses[static_cast<int>(record_.status)];
-    elapsed_us_.push_back(record_.elapsed_us);
+    durations_.Add(record_.elapsed_us);
   }
   if (absl::Status s = records_.Finish(); !s.ok()) return s;
   if (statuses != header.by_status) {

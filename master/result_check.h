@@ -16,11 +16,11 @@
 #define TASKFARM_MASTER_RESULT_CHECK_H_
 
 #include <cstdint>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "master/dispatcher.h"
+#include "master/durations.h"
 #include "proto/batch.h"
 #include "proto/messages.h"
 
@@ -33,15 +33,15 @@ class ResultCheck {
   absl::Status Check(const proto::Results& header, absl::string_view frame,
                      const Dispatcher::BatchView& batch);
 
-  // After a successful Check: each record's elapsed microseconds.
-  const std::vector<uint64_t>& elapsed_us() const { return elapsed_us_; }
+  // After a successful Check: the records' compute times.
+  const DurationHistogram& durations() const { return durations_; }
 
  private:
   proto::RecordScanner records_;
   proto::RecordHead record_;
   proto::TaskBatchReader tasks_;
   proto::TaskView task_;
-  std::vector<uint64_t> elapsed_us_;
+  DurationHistogram durations_;
 };
 
 }  // namespace taskfarm::master

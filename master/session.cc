@@ -64,6 +64,7 @@ int Session::Run() {
   Loop();
   exit_code_ = core_->exit_code();
   WriteSummary();
+  FinishDashboard();
   return exit_code_;
 }
 
@@ -157,7 +158,7 @@ absl::Status Session::Setup() {
   processes_.emplace(options_, *rundir_, io_.LoggerFlags());
   core_.emplace(options_, /*with_logger=*/sink_ == nullptr,
                 static_cast<Outbox*>(this));
-  return absl::OkStatus();
+  return StartDashboard();
 }
 
 void Session::Loop() {
@@ -168,7 +169,7 @@ void Session::Loop() {
     if (log_socket_) items.push_back({log_socket_->socket().handle(), 0, ZMQ_POLLIN, 0});
     items.push_back({nullptr, signals_->fd(), ZMQ_POLLIN, 0});
     items.push_back({nullptr, check_fd_, ZMQ_POLLIN, 0});
-    const int timeout = base::MillisUntil(core_->NextDeadline(now), now, 10000);
+    const int timeout = base::MillisUntil(NextDeadline(now), now, 10000);
     (void)proto::Poll(absl::MakeSpan(items), std::chrono::milliseconds(timeout));
     const base::Instant t = base::Now();
     OnSignals(t);
@@ -179,6 +180,7 @@ void Session::Loop() {
       core_->OnInputChecked(check_status_, std::move(check_errors_), t);
     }
     core_->Advance(base::Now());
+    PublishDashboard(base::Now());
   }
 }
 

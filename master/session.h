@@ -12,7 +12,9 @@
 //
 // Records go to a logger process, which writes the output; or, for a
 // program that embeds a Farm (master/farm.h), to a RecordSink of the
-// caller's, and then no logger is started.
+// caller's, and then no logger is started. With --dashboard, the shell
+// also holds the dashboard's server and hands it the core's snapshots
+// (session_dashboard.cc).
 //
 // Use from one thread.
 
@@ -30,6 +32,7 @@
 #include "absl/status/status.h"
 #include "base/clock.h"
 #include "master/batch_io.h"
+#include "master/dashboard/dashboard.h"
 #include "master/local_processes.h"
 #include "master/master_core.h"
 #include "master/options.h"
@@ -64,6 +67,14 @@ class Session : private Outbox {
   void Drain(base::Instant now);
   void WriteSummary();
 
+  // The dashboard (session_dashboard.cc): started in Setup, a snapshot
+  // published whenever one is due, the final state served until the end
+  // of --dashboard-linger.
+  absl::Status StartDashboard();
+  base::Instant NextDeadline(base::Instant now) const;
+  void PublishDashboard(base::Instant now);
+  void FinishDashboard();
+
   // Outbox.
   void SendTasks(size_t port, absl::string_view identity,
                  const proto::Tasks& header,
@@ -95,6 +106,7 @@ class Session : private Outbox {
   std::optional<SocketSends> sends_;
   std::optional<LocalProcesses> processes_;
   std::optional<MasterCore> core_;
+  std::unique_ptr<dashboard::Dashboard> dashboard_;  // with --dashboard
 
   int exit_code_ = -1;  // the core's, unless writing the summary failed
 

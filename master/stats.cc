@@ -1,13 +1,11 @@
 #include "master/stats.h"
 
-#include <algorithm>
-#include <bit>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "journal/encoding.h"
-#include "master/dashboard/task_text.h"
+#include "journal/task_words.h"
 #include "proto/batch.h"
 
 namespace taskfarm::master {
@@ -24,8 +22,9 @@ std::string JsonString(const std::string& s) {
 }  // namespace
 
 void Stats::AddResults(const proto::Results& results, uint64_t worker_key,
-                       const std::string& host, int64_t pid, int slot,
-                       absl::string_view records) {
+                       const std::string& host, int64_t pid,
+                       absl::string_view records,
+                       const DurationHistogram* durations) {
   done_ += results.count;
   for (int i = 0; i < proto::kTaskStatusCount; ++i) {
     by_status_[i] += results.by_status[i];
@@ -36,28 +35,17 @@ void Stats::AddResults(const proto::Results& results, uint64_t worker_key,
     w.pid = pid;
   }
   w.tasks += results.count;
-  if (slot >= 0) detail_.tasks_by_slot[slot] += results.count;
-  detail_.bytes_in += records.size();
-  if (results.count > 0) {
-    const double mean_s = 1e-6 * static_cast<double>(results.elapsed_us) /
-                          static_cast<double>(results.count);
-    const auto& bounds = dashboard::kDurationBounds;
-    const size_t bucket = static_cast<size_t>(
-        std::lower_bound(bounds.begin(), bounds.end(), mean_s) - bounds.begin());
-    detail_.duration_counts[bucket] += results.count;
-    detail_.duration_us += results.elapsed_us;
-    detail_.duration_count += results.count;
-  }
+  bytes_in_ += records.size();
+  if (durations != nullptr) durations_.Merge(*durations);
   if (keep_failures_ && results.by_status[0] != results.count && !records.empty()) {
     KeepFailedRecords(records);
   }
 }
 
-void Stats::KeepFailure(dashboard::Failure failure) {
-  ++detail_.failures_total;
-  detail_.failures.push_back(
-      std::make_shared<const dashboard::Failure>(std::move(failure)));
-  if (detail_.failures.size() > kMaxFailures) detail_.failures.pop_front();
+void Stats::KeepFailure(Failure failure) {
+  ++failures_total_;
+  failures_.push_back(std::make_shared<const Failure>(std::move(failure)));
+  if (failures_.size() > kMaxFailures) failures_.pop_front();
 }
 
 void Stats::KeepFailedRecords(absl::string_view records) {
@@ -66,9 +54,9 @@ void Stats::KeepFailedRecords(absl::string_view records) {
   proto::RecordView r;
   for (size_t i = 0; i < reader.size(); ++i) {
     if (!reader.Get(i, &r).ok() || r.status == proto::TaskStatus::kOk) continue;
-    KeepFailure(dashboard::Failure{r.id, dashboard::TaskText(r.kind, r.args),
-                                   r.status, r.attempts, r.worker_pid,
-                                   /*quarantined=*/false, std::string(r.result)});
+    KeepFailure(Failure{r.id, journal::TaskLine(r.kind, r.args, Snapshot::kMaxTaskText),
+                        r.status, r.attempts, r.worker_pid,
+                        /*quarantined=*/false, std::string(r.result)});
   }
 }
 
@@ -77,18 +65,12 @@ double Stats::compute_seconds() const {
   return base::Seconds(last_result_ - first_sent_);
 }
 
-void Stats::AddDurations(uint64_t us_each, uint64_t count) {
-  const int bucket = std::min(static_cast<int>(std::bit_width(us_each)),
-                              kDurationBuckets - 1);
-  durations_[bucket] += count;
-}
-
 void Stats::AddQuarantined(Quarantined q) {
   ++done_;
   ++by_status_[static_cast<int>(q.status)];
   if (keep_failures_) {
-    KeepFailure(dashboard::Failure{q.id, q.task, q.status, q.attempts, 0,
-                                   /*quarantined=*/true, q.reason});
+    KeepFailure(Failure{q.id, q.task, q.status, q.attempts, 0,
+                        /*quarantined=*/true, q.reason});
   }
   quarantined_.push_back(std::move(q));
 }
@@ -178,7 +160,19 @@ std::string Stats::ToJson(int restarts, const std::string& outcome,
                         secs > 0 ? static_cast<double>(done_) / secs : 0.0);
   absl::StrAppend(&json, ",\"restarts\":", restarts,
                   ",\"worker_deaths\":", worker_deaths_,
-                  ",\"logger_restarts\":", logger_restarts_, ",\"workers\":[");
+                  ",\"logger_restarts\":", logger_restarts_);
+  // The task-duration histogram: counts per bucket (the last one has no
+  // bound), inclusive upper bounds in microseconds.
+  absl::StrAppend(&json, ",\"durations\":{\"le_us\":[");
+  for (int i = 0; i < DurationHistogram::kBounded; ++i) {
+    absl::StrAppend(&json, i ? "," : "", DurationHistogram::UpperBoundUs(i));
+  }
+  absl::StrAppend(&json, "],\"counts\":[");
+  for (int i = 0; i < DurationHistogram::kBuckets; ++i) {
+    absl::StrAppend(&json, i ? "," : "", durations_.counts()[i]);
+  }
+  absl::StrAppend(&json, "],\"sum_us\":", durations_.sum_us(),
+                  ",\"count\":", durations_.count(), "},\"workers\":[");
   bool first = true;
   for (const auto& [key, w] : workers_) {
     absl::StrAppend(&json, first ? "" : ",", "{\"host\":", JsonString(w.host),

@@ -1,12 +1,13 @@
 // File: master/stats.h
 //
 // Stats counts what happened in a batch — tasks by status, per worker,
-// restarts, quarantined tasks — and prints the one-screen summary on stderr
-// at the end (and --stats-json for scripts). It also keeps what the
-// dashboard shows beyond the summary (Detail): task durations, bytes, deaths
-// per worker slot and, once KeepFailures() is on, the newest failed tasks
-// with their messages. Everything is counted per message, not per task,
-// except failures, whose records are read only from batches that have one.
+// restarts, quarantined tasks, task durations (durations.h), bytes in and
+// out — and prints the one-screen summary on stderr at the end (and
+// --stats-json for scripts). Once KeepFailures() is on (a dashboard shows
+// them), it also keeps the newest failed tasks with their messages.
+// Everything is counted per message, not per task, except durations (one
+// histogram bucket per task) and failures, whose records are read only
+// from batches that have one.
 //
 // Use from one thread.
 
@@ -24,7 +25,6 @@
 
 #include "absl/strings/string_view.h"
 #include "base/clock.h"
-#include "master/dashboard/snapshot.h"
 #include "master/snapshot.h"
 #include "proto/messages.h"
 
@@ -46,19 +46,6 @@ class Stats {
   };
   // No more failures are kept than this (the newest).
   static constexpr size_t kMaxFailures = 100;
-  struct Detail {
-    // Tasks per dashboard::kDurationBounds bucket, then +Inf. The master
-    // does not open result records: each task of a result message counts
-    // at the message's mean task time. Sum and count are exact.
-    std::array<uint64_t, dashboard::kDurationBounds.size() + 1> duration_counts{};
-    uint64_t duration_us = 0, duration_count = 0;
-    uint64_t bytes_in = 0;   // result record frames received
-    uint64_t bytes_out = 0;  // task frames sent
-    std::map<int, uint64_t> tasks_by_slot;  // local workers' supervisor slots
-    std::map<int, uint32_t> deaths_by_slot;
-    std::deque<std::shared_ptr<const dashboard::Failure>> failures;  // newest last
-    uint64_t failures_total = 0;
-  };
 
   void Start(base::Instant now) { start_ = now; }
   void Finish(base::Instant now) { end_ = now; }
@@ -66,25 +53,21 @@ class Stats {
   // start-up and shutdown, it is what CPU scaling is measured on.
   void TasksSent(base::Instant now, size_t frame_bytes = 0) {
     if (first_sent_ == base::Instant{}) first_sent_ = now;
-    detail_.bytes_out += frame_bytes;
+    bytes_out_ += frame_bytes;
   }
   void ResultsIn(base::Instant now) { last_result_ = now; }
 
-  // Results from a worker (`slot`: its supervisor slot, -1 if remote), with
-  // their records frame (`records`, may be empty: then no failure is kept).
+  // Results from a worker, with their records frame (`records`, may be
+  // empty: then no failure is kept) and the durations of its tasks.
   void AddResults(const proto::Results& results, uint64_t worker_key,
-                  const std::string& host, int64_t pid, int slot = -1,
-                  absl::string_view records = {});
+                  const std::string& host, int64_t pid,
+                  absl::string_view records = {},
+                  const DurationHistogram* durations = nullptr);
+  // `q.task` is the task as a line ("crash SIGSEGV").
   void AddQuarantined(Quarantined q);
-  // A worker of supervisor slot `slot` died (-1: unknown).
-  void AddWorkerDeath(int slot = -1) {
-    ++worker_deaths_;
-    if (slot >= 0) ++detail_.deaths_by_slot[slot];
-  }
+  void AddWorkerDeath() { ++worker_deaths_; }
   // Keep the newest failed tasks with their messages (for the dashboard).
   void KeepFailures(bool keep) { keep_failures_ = keep; }
-  // `count` tasks that took `us_each` microseconds each.
-  void AddDurations(uint64_t us_each, uint64_t count);
   void AddLoggerRestart() { ++logger_restarts_; }
   // The input was read: it holds `total` tasks.
   void SetTotal(uint64_t total) {
@@ -110,8 +93,15 @@ class Stats {
   }
   // By worker key, in start order.
   const std::map<uint64_t, PerWorker>& workers() const { return workers_; }
-  const Detail& detail() const { return detail_; }
   const DurationHistogram& durations() const { return durations_; }
+  uint64_t bytes_in() const { return bytes_in_; }    // result records
+  uint64_t bytes_out() const { return bytes_out_; }  // task batches
+  // With KeepFailures: the newest kMaxFailures, newest last; and how many
+  // there were.
+  const std::deque<std::shared_ptr<const Failure>>& failures() const {
+    return failures_;
+  }
+  uint64_t failures_total() const { return failures_total_; }
   base::Duration elapsed(base::Instant now) const { return now - start_; }
 
   // The end-of-batch summary, for people: what was written, what was
@@ -123,7 +113,7 @@ class Stats {
 
  private:
   double compute_seconds() const;
-  void KeepFailure(dashboard::Failure failure);
+  void KeepFailure(Failure failure);
   void KeepFailedRecords(absl::string_view records);
 
   base::Instant start_{}, end_{};
@@ -135,8 +125,10 @@ class Stats {
   std::map<uint64_t, PerWorker> workers_;  // by worker key, in start order
   std::vector<Quarantined> quarantined_;
   int worker_deaths_ = 0, logger_restarts_ = 0;
+  uint64_t bytes_in_ = 0, bytes_out_ = 0;
   bool keep_failures_ = false;
-  Detail detail_;
+  std::deque<std::shared_ptr<const Failure>> failures_;  // newest last
+  uint64_t failures_total_ = 0;
 };
 
 }  // namespace taskfarm::master

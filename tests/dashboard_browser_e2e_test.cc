@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "tests/testutil/dashboard.h"
 #include "tests/testutil/farm.h"
+#include "tests/testutil/gate.h"
 #include "tests/testutil/http.h"
 
 namespace taskfarm::testing {
@@ -66,11 +67,10 @@ bool GateTaskRuns(const nlohmann::json& status) {
 
 TEST(DashboardBrowser, ShowsARunningBatchAndItsEnd) {
   const std::string dir = TempDir("dashboard");
-  const std::string out = dir + "/out.jsonl", gate = dir + "/GATE";
-  const std::string wait_gate =
-      absl::StrCat("exec sh -c 'while [ ! -e ", gate, " ]; do sleep 0.05; done'\n");
+  const std::string out = dir + "/out.jsonl";
+  const Gate gate(dir);
   WriteFile(dir + "/tasks.txt", absl::StrCat("fail \"", kFailure, "\"\nfib 1..200\n",
-                                             wait_gate, wait_gate));
+                                             gate.Task(), "\n", gate.Task(), "\n"));
   Process master(MasterArgv({"--workers=2", "--dashboard=127.0.0.1:0",
                              "--dashboard-linger=300s", "--format=jsonl",
                              "--output=" + out, dir + "/tasks.txt"}),
@@ -137,7 +137,7 @@ TEST(DashboardBrowser, ShowsARunningBatchAndItsEnd) {
   EXPECT_GT(ReadFile(shots + "/dashboard_running.png").size(), 10000u);
 
   // Open the gate: the batch ends; the dashboard stays to show how.
-  WriteFile(gate, "");
+  gate.Open();
   ASSERT_TRUE(WaitFor(
       [&] {
         status = DashboardStatus(port);

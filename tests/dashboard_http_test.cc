@@ -1,6 +1,6 @@
 // Tests of the dashboard's HTTP server (master/dashboard/http_server.h) in
 // this process, over loopback: its routes, what a token changes, and what
-// malformed, oversized and unknown requests get. Snapshots are published
+// malformed, oversized and unknown requests get. Views are published
 // while requests run, as the master's event loop does.
 
 #include <atomic>
@@ -26,8 +26,9 @@ using testutil::RawStatus;
 
 constexpr char kToken[] = "0123456789abcdefTOKEN";
 
-std::shared_ptr<const Snapshot> SnapshotWith(uint64_t reported) {
-  auto s = std::make_shared<Snapshot>();
+std::shared_ptr<const View> SnapshotWith(uint64_t reported) {
+  auto v = std::make_shared<View>();
+  Snapshot* s = &v->batch;
   s->phase = "running";
   s->total = 100;
   s->reported = reported;
@@ -35,7 +36,7 @@ std::shared_ptr<const Snapshot> SnapshotWith(uint64_t reported) {
       7, "fail oops", proto::TaskStatus::kError, 1, 42, false,
       std::string(5000, 'm') + " the end"}));
   s->failures_total = 1;
-  return s;
+  return v;
 }
 
 std::unique_ptr<HttpServer> Serve(const std::string& token = "") {

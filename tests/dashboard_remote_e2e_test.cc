@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "tests/testutil/dashboard.h"
 #include "tests/testutil/farm.h"
+#include "tests/testutil/gate.h"
 #include "tests/testutil/http.h"
 #include "tests/testutil/remote.h"
 
@@ -34,10 +35,9 @@ std::vector<std::string> KeyLines(const std::string& path) {
 TEST(DashboardRemote, ShowsRemoteWorkersAndTheOneLost) {
   const std::string dir = TempDir("remote_dash");
   Keygen(dir + "/keys");
-  const std::string gate = dir + "/GATE";
-  const std::string wait_gate =
-      absl::StrCat("exec sh -c 'while [ ! -e \"$0\" ]; do sleep 0.05; done' ", gate, "\n");
-  WriteFile(dir + "/tasks.txt", absl::StrCat("fib 1..100\n", wait_gate, wait_gate));
+  const Gate gate(dir);
+  WriteFile(dir + "/tasks.txt",
+            absl::StrCat("fib 1..100\n", gate.Task(), "\n", gate.Task(), "\n"));
   Process master(MasterArgv({"--workers=0", "--listen=tcp://127.0.0.1:0",
                              "--keys=" + dir + "/keys",
                              "--dashboard=127.0.0.1:0", "--format=jsonl",
@@ -107,7 +107,7 @@ TEST(DashboardRemote, ShowsRemoteWorkersAndTheOneLost) {
   nlohmann::json parsed = ParseMetrics(metrics.body, dir);
   EXPECT_EQ(Sample(parsed, "taskfarm_workers", {{"state", "lost"}}), 1);
 
-  WriteFile(gate, "");
+  gate.Open();
   EXPECT_EQ(master.Wait(seconds(120)), 0) << master.err();
   EXPECT_EQ(workers.Wait(seconds(30)), 0) << workers.err();
   EXPECT_EQ(ReadJsonl(dir + "/out.jsonl").size(), 102u);

@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "tests/testutil/dashboard.h"
 #include "tests/testutil/farm.h"
+#include "tests/testutil/gate.h"
 #include "tests/testutil/http.h"
 
 namespace taskfarm::testing {
@@ -55,10 +56,9 @@ int HalfRequest(int port) {
 
 TEST(DashboardRequests, BadRequestsGetTheirStatusAndLeaveTheBatchAlone) {
   const std::string dir = TempDir("requests");
-  const std::string out = dir + "/out.jsonl", gate = dir + "/GATE";
-  WriteFile(dir + "/tasks.txt",
-            absl::StrCat("fib 0..1999\nexec sh -c 'while [ ! -e \"$0\" ]; do sleep 0.05; done' ",
-                         gate, "\n"));
+  const std::string out = dir + "/out.jsonl";
+  const Gate gate(dir);
+  WriteFile(dir + "/tasks.txt", absl::StrCat("fib 0..1999\n", gate.Task(), "\n"));
   Process master(MasterArgv({"--workers=2", "--dashboard=127.0.0.1:0",
                              "--dashboard-token=" + TokenFile(dir), "--format=jsonl",
                              "--output=" + out, dir + "/tasks.txt"}),
@@ -103,7 +103,7 @@ TEST(DashboardRequests, BadRequestsGetTheirStatusAndLeaveTheBatchAlone) {
   EXPECT_EQ(status["tasks"]["reported"], 2000);
   EXPECT_EQ(status["counters"]["worker_deaths"], 0);
 
-  WriteFile(gate, "");
+  gate.Open();
   EXPECT_EQ(master.Wait(seconds(120)), 0) << master.err();
   close(held);
   std::vector<nlohmann::json> records = ReadJsonl(out);

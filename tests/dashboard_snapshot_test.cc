@@ -1,13 +1,15 @@
-// Tests of what the dashboard's snapshot is made of: the counters Stats
-// keeps for it (failures with their messages, durations, bytes, per-slot
-// tasks and deaths) and the SnapshotBuilder's own memory (throughput
-// history, rate, ETA). Time is passed in, so nothing here waits.
+// Tests of what the dashboard's snapshot is made of: what Stats keeps for
+// it (failures with their messages, bytes), the one task-duration
+// histogram (master/durations.h) the summary and /metrics share, and the
+// ViewBuilder's own memory (throughput history, rate, ETA). Time is passed
+// in, so nothing here waits.
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "master/dashboard/snapshot_builder.h"
+#include "master/dashboard/view_builder.h"
+#include "master/durations.h"
 #include "master/stats.h"
 #include "proto/batch.h"
 
@@ -35,19 +37,19 @@ std::string Records(uint64_t first_id, uint32_t n, uint32_t fail_every,
   return std::string(w.Finish());
 }
 
-TEST(StatsDetail, KeepsFailuresWithTheirMessagesOnlyWhenAsked) {
+TEST(StatsFailures, KeptWithTheirMessagesOnlyWhenAsked) {
   Stats off;
   proto::Results r;
   std::string frame = Records(0, 10, 5, &r);
-  off.AddResults(r, 1, "h", 4711, 0, frame);
-  EXPECT_TRUE(off.detail().failures.empty());
+  off.AddResults(r, 1, "h", 4711, frame);
+  EXPECT_TRUE(off.failures().empty());
   EXPECT_EQ(off.not_ok(), 2u);
 
   Stats on;
   on.KeepFailures(true);
-  on.AddResults(r, 1, "h", 4711, 0, frame);
-  ASSERT_EQ(on.detail().failures.size(), 2u);
-  const Failure& f = *on.detail().failures[1];
+  on.AddResults(r, 1, "h", 4711, frame);
+  ASSERT_EQ(on.failures().size(), 2u);
+  const Failure& f = *on.failures()[1];
   EXPECT_EQ(f.id, 5u);
   EXPECT_EQ(f.task, "fail \"a b\" 5");
   EXPECT_EQ(f.status, proto::TaskStatus::kError);
@@ -56,84 +58,106 @@ TEST(StatsDetail, KeepsFailuresWithTheirMessagesOnlyWhenAsked) {
   EXPECT_FALSE(f.quarantined);
 }
 
-TEST(StatsDetail, FailuresAreBoundedToTheNewest) {
+TEST(StatsFailures, BoundedToTheNewest) {
   Stats stats;
   stats.KeepFailures(true);
   for (uint64_t batch = 0; batch < 30; ++batch) {
     proto::Results r;
     std::string frame = Records(batch * 10, 10, 1, &r);  // all fail
-    stats.AddResults(r, 1, "h", 1, -1, frame);
+    stats.AddResults(r, 1, "h", 1, frame);
   }
-  EXPECT_EQ(stats.detail().failures_total, 300u);
-  ASSERT_EQ(stats.detail().failures.size(), Stats::kMaxFailures);
-  EXPECT_EQ(stats.detail().failures.back()->id, 299u);
-  EXPECT_EQ(stats.detail().failures.front()->id, 300u - Stats::kMaxFailures);
+  EXPECT_EQ(stats.failures_total(), 300u);
+  ASSERT_EQ(stats.failures().size(), Stats::kMaxFailures);
+  EXPECT_EQ(stats.failures().back()->id, 299u);
+  EXPECT_EQ(stats.failures().front()->id, 300u - Stats::kMaxFailures);
 }
 
-TEST(StatsDetail, QuarantinedTasksAreFailuresToo) {
+TEST(StatsFailures, QuarantinedTasksAreFailuresToo) {
   Stats stats;
   stats.KeepFailures(true);
-  stats.AddQuarantined({42, "crash", proto::TaskStatus::kCrashed, "SIGSEGV", 3});
-  ASSERT_EQ(stats.detail().failures.size(), 1u);
-  EXPECT_TRUE(stats.detail().failures[0]->quarantined);
-  EXPECT_EQ(stats.detail().failures[0]->message, "SIGSEGV");
-  EXPECT_EQ(stats.detail().failures[0]->attempts, 3u);
+  stats.AddQuarantined({42, "crash SIGSEGV", proto::TaskStatus::kCrashed, "SIGSEGV", 3});
+  ASSERT_EQ(stats.failures().size(), 1u);
+  EXPECT_TRUE(stats.failures()[0]->quarantined);
+  EXPECT_EQ(stats.failures()[0]->task, "crash SIGSEGV");
+  EXPECT_EQ(stats.failures()[0]->message, "SIGSEGV");
+  EXPECT_EQ(stats.failures()[0]->attempts, 3u);
 }
 
-TEST(StatsDetail, MalformedRecordsFrameKeepsNoFailure) {
+TEST(StatsFailures, MalformedRecordsFrameKeepsNone) {
   Stats stats;
   stats.KeepFailures(true);
   proto::Results r;
   Records(0, 4, 1, &r);
-  stats.AddResults(r, 1, "h", 1, -1, "\xdd\x00\x00\x00\x04garbage");
-  EXPECT_TRUE(stats.detail().failures.empty());
+  stats.AddResults(r, 1, "h", 1, "\xdd\x00\x00\x00\x04garbage");
+  EXPECT_TRUE(stats.failures().empty());
   EXPECT_EQ(stats.not_ok(), 4u);  // the counts come from the header
 }
 
-TEST(StatsDetail, CountsDurationsBytesAndPerSlotTasksAndDeaths) {
+TEST(Stats, CountsDurationsAndBytes) {
   Stats stats;
   proto::Results r;
-  std::string frame = Records(0, 8, 0, &r);  // 8 tasks, 50 us each
-  stats.AddResults(r, 1, "h", 1, 3, frame);
-  stats.AddResults(r, 2, "h", 2, 4, frame);
+  std::string frame = Records(0, 8, 0, &r);
+  DurationHistogram d;
+  for (int i = 0; i < 8; ++i) d.Add(50);
+  stats.AddResults(r, 1, "h", 1, frame, &d);
+  stats.AddResults(r, 2, "h", 2, frame, &d);
+  stats.AddResults(r, 3, "h", 3, frame);  // no durations: none counted
   stats.TasksSent(base::Now(), 1000);
-  stats.AddWorkerDeath(3);
-  stats.AddWorkerDeath(3);
-  stats.AddWorkerDeath();
-  const Stats::Detail& d = stats.detail();
-  EXPECT_EQ(d.duration_count, 16u);
-  EXPECT_EQ(d.duration_us, 800u);
-  EXPECT_EQ(d.duration_counts[1], 16u);  // 50 us: in (1e-5 s, 1e-4 s]
-  EXPECT_EQ(d.bytes_in, 2 * frame.size());
-  EXPECT_EQ(d.bytes_out, 1000u);
-  EXPECT_EQ(d.tasks_by_slot.at(3), 8u);
-  EXPECT_EQ(d.tasks_by_slot.at(4), 8u);
-  EXPECT_EQ(d.deaths_by_slot.at(3), 2u);
-  EXPECT_EQ(stats.worker_deaths(), 3);
+  EXPECT_EQ(stats.durations().count(), 16u);
+  EXPECT_EQ(stats.durations().sum_us(), 800u);
+  EXPECT_EQ(stats.durations().counts()[DurationHistogram::BucketOf(50)], 16u);
+  EXPECT_EQ(stats.bytes_in(), 3 * frame.size());
+  EXPECT_EQ(stats.bytes_out(), 1000u);
+}
+
+TEST(Stats, TheSummaryJsonHasTheSameHistogram) {
+  Stats stats;
+  proto::Results r;
+  std::string frame = Records(0, 3, 0, &r);
+  DurationHistogram d;
+  d.Add(1);
+  d.Add(3);
+  d.Add(uint64_t{1} << 40);
+  stats.AddResults(r, 1, "h", 1, frame, &d);
+  const std::string json = stats.ToJson(0, "done", 0);
+  EXPECT_NE(json.find("\"sum_us\":1099511627780,\"count\":3"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"counts\":[1,0,1,0,"), std::string::npos) << json;
+}
+
+TEST(DurationHistogram, UpperBoundsAreInclusivePowersOfTwo) {
+  EXPECT_EQ(DurationHistogram::BucketOf(0), 0);
+  EXPECT_EQ(DurationHistogram::BucketOf(1), 0);
+  EXPECT_EQ(DurationHistogram::BucketOf(2), 1);
+  EXPECT_EQ(DurationHistogram::BucketOf(3), 2);
+  EXPECT_EQ(DurationHistogram::BucketOf(4), 2);
+  EXPECT_EQ(DurationHistogram::BucketOf(5), 3);
+  for (int i = 0; i < DurationHistogram::kBounded; ++i) {
+    EXPECT_EQ(DurationHistogram::BucketOf(DurationHistogram::UpperBoundUs(i)), i);
+    EXPECT_EQ(DurationHistogram::BucketOf(DurationHistogram::UpperBoundUs(i) + 1), i + 1);
+  }
+  EXPECT_EQ(DurationHistogram::BucketOf(~uint64_t{0}), DurationHistogram::kBounded);
 }
 
 class Builder : public ::testing::Test {
  protected:
   // Reports `n` more ok tasks.
-  void Report(uint32_t n) {
-    proto::Results r{.batch_id = 1, .count = n, .elapsed_us = n};
-    r.by_status[0] = n;
-    stats_.AddResults(r, 1, "h", 1);
-  }
-  std::shared_ptr<const Snapshot> At(base::Duration since_start, bool finished = false) {
-    SnapshotSources in;
-    in.stats = &stats_;
-    in.total = total_;
-    in.phase = finished ? "done" : "running";
-    in.finished = finished;
-    in.outcome = finished ? "done" : "";
-    in.exit_code = finished ? 0 : -1;
-    return builder_.Build(in, start_ + since_start, 0);
+  void Report(uint32_t n) { reported_ += n; }
+  std::shared_ptr<const View> At(base::Duration since_start, bool finished = false) {
+    Snapshot s;
+    s.elapsed_s = std::chrono::duration<double>(since_start).count();
+    s.total = total_;
+    s.reported = reported_;
+    s.by_status[0] = reported_;
+    s.queued = total_ - reported_;
+    s.phase = finished ? "done" : "running";
+    s.finished = finished;
+    s.outcome = finished ? "done" : "";
+    s.exit_code = finished ? 0 : -1;
+    return builder_.Build(std::move(s), 0);
   }
 
-  base::Instant start_ = base::Now();
-  SnapshotBuilder builder_{start_};
-  Stats stats_;
+  ViewBuilder builder_;
+  uint64_t reported_ = 0;
   uint64_t total_ = 10000;
 };
 
@@ -142,29 +166,28 @@ TEST_F(Builder, RateAndEtaFollowTheRecentHistory) {
     Report(100);  // 100 tasks a second
     At(seconds(t));
   }
-  auto s = At(seconds(20) + milliseconds(500));
-  EXPECT_NEAR(s->rate, 100, 10);
-  EXPECT_EQ(s->reported, 2100u);
-  EXPECT_NEAR(s->eta_s, (10000 - 2100) / s->rate, 1e-9);
-  EXPECT_EQ(s->queued, 10000u - 2100u);  // nothing in flight without a dispatcher
+  auto v = At(seconds(20) + milliseconds(500));
+  EXPECT_NEAR(v->rate, 100, 10);
+  EXPECT_EQ(v->batch.reported, 2100u);
+  EXPECT_NEAR(v->eta_s, (10000 - 2100) / v->rate, 1e-9);
 }
 
 TEST_F(Builder, HistoryStaysBoundedAndCoversTheWholeBatch) {
-  const int seconds_run = 3 * static_cast<int>(SnapshotBuilder::kMaxHistory);
+  const int seconds_run = 3 * static_cast<int>(ViewBuilder::kMaxHistory);
   for (int t = 0; t <= seconds_run; ++t) {
     Report(1);
     At(seconds(t));
   }
   auto s = At(seconds(seconds_run), /*finished=*/true);
-  EXPECT_LE(s->history.size(), SnapshotBuilder::kMaxHistory);
-  EXPECT_GT(s->history.size(), SnapshotBuilder::kMaxHistory / 4);
+  EXPECT_LE(s->history.size(), ViewBuilder::kMaxHistory);
+  EXPECT_GT(s->history.size(), ViewBuilder::kMaxHistory / 4);
   EXPECT_EQ(s->history.front().t, 0);
   EXPECT_EQ(s->history.back().t, seconds_run);
   EXPECT_EQ(s->history.back().done, static_cast<uint64_t>(seconds_run + 1));
   for (size_t i = 1; i < s->history.size(); ++i) {
     EXPECT_LT(s->history[i - 1].t, s->history[i].t);
   }
-  EXPECT_TRUE(s->finished);
+  EXPECT_TRUE(s->batch.finished);
   EXPECT_LT(s->eta_s, 0);  // no ETA once finished
 }
 
@@ -172,7 +195,7 @@ TEST_F(Builder, NoEtaBeforeAnythingWasDone) {
   auto s = At(milliseconds(100));
   EXPECT_EQ(s->rate, 0);
   EXPECT_LT(s->eta_s, 0);
-  EXPECT_EQ(s->phase, "running");
+  EXPECT_EQ(s->batch.phase, "running");
 }
 
 }  // namespace

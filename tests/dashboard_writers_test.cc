@@ -1,6 +1,6 @@
-// Tests of the dashboard's renderings of a Snapshot: /status.json
+// Tests of the dashboard's renderings of a View: /status.json
 // (json_writer.h), /metrics (prometheus_writer.h), and the task text both
-// show (task_text.h). The e2e tests parse /metrics with Prometheus's own
+// show (journal/task_words.h). The e2e tests parse /metrics with Prometheus's own
 // parser; here each rule of the format is checked on its own.
 
 #include <memory>
@@ -12,16 +12,28 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "journal/task_words.h"
 #include "master/dashboard/json_writer.h"
 #include "master/dashboard/prometheus_writer.h"
-#include "master/dashboard/task_text.h"
 
 namespace taskfarm::master::dashboard {
 namespace {
 
-Snapshot Sample() {
-  Snapshot s;
-  s.unix_ms = 1700000000000;
+// 400 tasks of 3 µs (bucket 2: (2, 4] µs) and 20 of two hours (+Inf).
+DurationHistogram Durations() {
+  DurationHistogram d;
+  for (int i = 0; i < 400; ++i) d.Add(3);
+  for (int i = 0; i < 20; ++i) d.Add(uint64_t{7200} * 1000000);
+  return d;
+}
+
+View Sample() {
+  View v;
+  v.unix_ms = 1700000000000;
+  v.rate = 35.5;
+  v.eta_s = 16;
+  v.history = {{0, 0}, {1, 31}};
+  Snapshot& s = v.batch;
   s.elapsed_s = 12.5;
   s.phase = "running";
   s.total = 1000;
@@ -29,9 +41,6 @@ Snapshot Sample() {
   s.by_status = {418, 1, 1, 0, 0};
   s.in_flight = 8;
   s.queued = 572;
-  s.rate = 35.5;
-  s.eta_s = 16;
-  s.history = {{0, 0}, {1, 31}};
   WorkerRow w;
   w.name = "worker 1";
   w.host = "node\"7\"";
@@ -49,12 +58,9 @@ Snapshot Sample() {
   s.failures_total = 2;
   s.worker_deaths = 3;
   s.records_relayed = 420;
-  s.records_acked = 400;
-  s.duration_counts[2] = 400;
-  s.duration_counts[kDurationBounds.size()] = 20;
-  s.duration_sum_s = 1.5;
-  s.duration_count = 420;
-  return s;
+  s.records_written = 400;
+  s.durations = Durations();
+  return v;
 }
 
 TEST(StatusJson, HoldsEveryPartOfTheSnapshot) {
@@ -83,30 +89,30 @@ TEST(StatusJson, HoldsEveryPartOfTheSnapshot) {
 }
 
 TEST(StatusJson, UnknownValuesAreNull) {
-  Snapshot s = Sample();
-  s.eta_s = -1;
-  s.workers[0].task.clear();
-  s.workers[0].running_s = -1;
-  nlohmann::json j = nlohmann::json::parse(StatusJson(s));
+  View v = Sample();
+  v.eta_s = -1;
+  v.batch.workers[0].task.clear();
+  v.batch.workers[0].running_s = -1;
+  nlohmann::json j = nlohmann::json::parse(StatusJson(v));
   EXPECT_TRUE(j["eta_s"].is_null());
   EXPECT_TRUE(j["workers"][0]["task"].is_null());
   EXPECT_TRUE(j["workers"][0]["running_s"].is_null());
 }
 
 TEST(StatusJson, FinishedBatchHasItsOutcomeAndExitCode) {
-  Snapshot s = Sample();
-  s.finished = true;
-  s.outcome = "done; some tasks failed";
-  s.exit_code = 1;
-  nlohmann::json j = nlohmann::json::parse(StatusJson(s));
+  View v = Sample();
+  v.batch.finished = true;
+  v.batch.outcome = "done; some tasks failed";
+  v.batch.exit_code = 1;
+  nlohmann::json j = nlohmann::json::parse(StatusJson(v));
   EXPECT_EQ(j["outcome"], "done; some tasks failed");
   EXPECT_EQ(j["exit_code"], 1);
 }
 
 TEST(StatusJson, CutsLongMessagesButFailureTextHasThemWhole) {
-  Snapshot s = Sample();
+  View s = Sample();
   std::string long_message(kListedMessageBytes * 3, 'x');
-  s.failures.push_back(std::make_shared<const Failure>(
+  s.batch.failures.push_back(std::make_shared<const Failure>(
       Failure{77, "exec x", proto::TaskStatus::kError, 1, 1, false, long_message}));
   nlohmann::json j = nlohmann::json::parse(StatusJson(s));
   const nlohmann::json& listed = j["failures"]["list"][2];
@@ -118,8 +124,8 @@ TEST(StatusJson, CutsLongMessagesButFailureTextHasThemWhole) {
 }
 
 TEST(StatusJson, InvalidUtf8InAMessageStillGivesValidJson) {
-  Snapshot s = Sample();
-  s.failures.push_back(std::make_shared<const Failure>(
+  View s = Sample();
+  s.batch.failures.push_back(std::make_shared<const Failure>(
       Failure{8, "exec x", proto::TaskStatus::kError, 1, 1, false, "bad \xff\xfe bytes"}));
   nlohmann::json j;
   ASSERT_NO_THROW(j = nlohmann::json::parse(StatusJson(s)));
@@ -181,39 +187,40 @@ TEST(PrometheusText, CountsTasksByStatusAndWorkersByHostAndState) {
 
 TEST(PrometheusText, HistogramBucketsAreCumulativeUpToTheCount) {
   std::vector<std::string> s = Samples(PrometheusText(Sample()));
-  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_bucket{le=\"1e-05\"} 0"));
-  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_bucket{le=\"0.001\"} 400"));
-  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_bucket{le=\"3600\"} 400"));
+  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_bucket{le=\"2e-06\"} 0"));
+  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_bucket{le=\"4e-06\"} 400"));
+  // 2^32 µs, the last bounded bucket.
+  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_bucket{le=\"4294.967296\"} 400"));
   EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_bucket{le=\"+Inf\"} 420"));
   EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_count 420"));
-  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_sum 1.5"));
+  EXPECT_TRUE(Has(s, "taskfarm_task_duration_seconds_sum 144000.0012"));
 }
 
 TEST(PrometheusText, ExitCodeOnceFinished) {
-  Snapshot snap = Sample();
-  snap.finished = true;
-  snap.exit_code = 3;
+  View snap = Sample();
+  snap.batch.finished = true;
+  snap.batch.exit_code = 3;
   std::vector<std::string> s = Samples(PrometheusText(snap));
   EXPECT_TRUE(Has(s, "taskfarm_exit_code 3"));
   EXPECT_TRUE(Has(s, "taskfarm_batch_finished 1"));
 }
 
-TEST(TaskText, WritesTheTaskLanguage) {
+TEST(TaskLine, WritesTheTaskLanguage) {
   std::vector<proto::Value> args = {int64_t{-3}, uint64_t{30}, 0.5,
                                     absl::string_view("plain")};
-  EXPECT_EQ(TaskText("fib", args), "fib -3 30 0.5 plain");
+  EXPECT_EQ(journal::TaskLine("fib", args, 200), "fib -3 30 0.5 plain");
   std::vector<proto::Value> quoted = {absl::string_view("a b"),
                                       absl::string_view("say \"hi\"\n"),
                                       absl::string_view("")};
-  EXPECT_EQ(TaskText("fail", quoted), "fail \"a b\" \"say \\\"hi\\\"\\n\" \"\"");
+  EXPECT_EQ(journal::TaskLine("fail", quoted, 200), "fail \"a b\" \"say \\\"hi\\\"\\n\" \"\"");
 }
 
-TEST(TaskText, CutsALongTaskOnACharacterBoundary) {
+TEST(TaskLine, CutsALongTaskOnACharacterBoundary) {
   std::string word;
   for (int i = 0; i < 300; ++i) word += "\xc3\xa9";  // é, two bytes each
   std::vector<proto::Value> args = {absl::string_view(word)};
-  std::string text = TaskText("echo", args);
-  EXPECT_LE(text.size(), kMaxTaskText + 3);
+  std::string text = journal::TaskLine("echo", args, Snapshot::kMaxTaskText);
+  EXPECT_LE(text.size(), Snapshot::kMaxTaskText + 3);
   ASSERT_TRUE(absl::EndsWith(text, "..."));
   std::string kept = text.substr(0, text.size() - 3);
   // "echo " is 5 bytes; whole two-byte characters follow.
@@ -222,9 +229,9 @@ TEST(TaskText, CutsALongTaskOnACharacterBoundary) {
 
 TEST(CutText, LeavesShortTextAlone) {
   std::string s = "short";
-  CutText(&s, 10);
+  journal::CutText(&s, 10);
   EXPECT_EQ(s, "short");
-  CutText(&s, 3);
+  journal::CutText(&s, 3);
   EXPECT_EQ(s, "sho...");
 }
 

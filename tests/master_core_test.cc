@@ -255,7 +255,7 @@ TEST_F(MasterCoreTest, AWorkerThatDiesInATaskStrikesItAndIsReplacedAtOnce) {
   EXPECT_EQ(out_->starts.size(), starts + 1) << "replaced without a delay";
   EXPECT_EQ(core_->stats().worker_deaths(), 1);
   // The task it ran, struck, runs again alone; the one it held, again.
-  EXPECT_EQ(core_->TakeSnapshot(now_).queued, batches.size());
+  EXPECT_EQ(core_->TakeSnapshot(now_).requeued, batches.size());
   EXPECT_EQ(core_->TakeSnapshot(now_).in_flight, 0u);
 }
 

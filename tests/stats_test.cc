@@ -72,12 +72,15 @@ TEST(Stats, SummaryCountsAlreadyWrittenIdsOfAResume) {
 
 TEST(Stats, DurationsFallInPowersOfTwoOfMicroseconds) {
   Stats stats;
-  stats.AddDurations(0, 2);
-  stats.AddDurations(1, 1);
-  stats.AddDurations(1000, 3);
-  EXPECT_EQ(stats.durations()[0], 2u);
-  EXPECT_EQ(stats.durations()[1], 1u);
-  EXPECT_EQ(stats.durations()[10], 3u);  // 512 <= 1000 < 1024
+  DurationHistogram d;
+  for (uint64_t us : {0, 0, 1, 2, 1000, 1000, 1024, 1025}) d.Add(us);
+  stats.AddResults(Ok(8), 1, "h", 42, {}, &d);
+  EXPECT_EQ(stats.durations().counts()[0], 3u);   // up to 1 µs
+  EXPECT_EQ(stats.durations().counts()[1], 1u);   // (1, 2]
+  EXPECT_EQ(stats.durations().counts()[10], 3u);  // (512, 1024]
+  EXPECT_EQ(stats.durations().counts()[11], 1u);  // (1024, 2048]
+  EXPECT_EQ(stats.durations().count(), 8u);
+  EXPECT_EQ(stats.durations().sum_us(), 4052u);
 }
 
 }  // namespace

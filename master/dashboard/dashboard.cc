@@ -13,8 +13,8 @@
 namespace taskfarm::master::dashboard {
 
 absl::StatusOr<std::unique_ptr<Dashboard>> Dashboard::Start(
-    const DashboardOptions& options, bool slurm, base::Instant start) {
-  std::unique_ptr<Dashboard> d(new Dashboard(options, start));
+    const DashboardOptions& options, bool slurm) {
+  std::unique_ptr<Dashboard> d(new Dashboard(options));
   HttpServer::Config config{options.address, options.port, "", kPageHtml};
   if (!options.token_file.empty()) {
     absl::StatusOr<std::string> token = LoadToken(options.token_file);
@@ -50,9 +50,9 @@ void Dashboard::Announce(bool slurm) const {
   }
 }
 
-void Dashboard::Publish(const SnapshotSources& in, base::Instant now) {
-  server_->Publish(builder_.Build(in, now, absl::ToUnixMillis(absl::Now())));
-  next_publish_ = now + kPublishInterval;
+void Dashboard::Publish(Snapshot batch) {
+  next_publish_ = batch.taken + kPublishInterval;
+  server_->Publish(views_.Build(std::move(batch), absl::ToUnixMillis(absl::Now())));
 }
 
 void Dashboard::Linger(int signal_fd) {

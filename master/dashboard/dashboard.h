@@ -1,22 +1,22 @@
 // File: master/dashboard/dashboard.h
 //
-// Dashboard is what the master's event loop holds when --dashboard is
-// given: the HTTP server (its own threads) and the snapshot builder. The
-// loop calls Publish when next_publish() has come (at most every
-// kPublishInterval): a snapshot is built in the loop's thread and handed to
-// the server; the server never touches the loop's data. At the end, the
-// loop publishes the final state and calls Linger.
+// Dashboard is what the master's shell holds when --dashboard is given: the
+// HTTP server (threads of its own) and the ViewBuilder. The shell hands it
+// the core's Snapshot (MasterCore::TakeSnapshot) whenever next_publish()
+// has come, at most every kPublishInterval, and the final one at the end;
+// the server never touches the shell's or the core's data. Then Linger
+// keeps serving the final state for --dashboard-linger.
 //
-// Example (the master's event loop):
-//   dashboard_ = *Dashboard::Start(options.dashboard, slurm, start);
+// Example (master/session_dashboard.cc):
+//   dashboard_ = *Dashboard::Start(options.dashboard, slurm);
 //   ...
-//   if (dashboard_ && now >= dashboard_->next_publish())
-//     dashboard_->Publish(sources, now);
+//   if (now >= dashboard_->next_publish())
+//     dashboard_->Publish(core.TakeSnapshot(now));
 //   ...
-//   dashboard_->Publish(final_sources, base::Now());
+//   dashboard_->Publish(core.TakeSnapshot(base::Now()));
 //   dashboard_->Linger(signal_fd);
 //
-// Use from the event loop's thread.
+// Use from the shell's thread.
 
 #ifndef TASKFARM_MASTER_DASHBOARD_DASHBOARD_H_
 #define TASKFARM_MASTER_DASHBOARD_DASHBOARD_H_
@@ -29,7 +29,8 @@
 #include "base/clock.h"
 #include "master/dashboard/http_server.h"
 #include "master/dashboard/options.h"
-#include "master/dashboard/snapshot_builder.h"
+#include "master/dashboard/view_builder.h"
+#include "master/snapshot.h"
 
 namespace taskfarm::master::dashboard {
 
@@ -39,17 +40,18 @@ class Dashboard {
 
   // Loads the token (if any), starts the server and prints on stderr where
   // to open it; with `slurm`, also the ssh -L command that reaches it from
-  // the user's machine. `start` is when the master started. Returns
-  // LoadToken's errors, or kUnavailable if it cannot listen.
+  // the user's machine. Returns LoadToken's errors, or kUnavailable if it
+  // cannot listen.
   static absl::StatusOr<std::unique_ptr<Dashboard>> Start(
-      const DashboardOptions& options, bool slurm, base::Instant start);
+      const DashboardOptions& options, bool slurm);
   Dashboard(const Dashboard&) = delete;
   Dashboard& operator=(const Dashboard&) = delete;
 
   // When the next snapshot is due.
   base::Instant next_publish() const { return next_publish_; }
-  // Builds a snapshot from `in` and serves it from now on.
-  void Publish(const SnapshotSources& in, base::Instant now);
+  // Serves `batch` from now on; the next is due kPublishInterval after it
+  // was taken.
+  void Publish(Snapshot batch);
   // Keeps serving the last snapshot for --dashboard-linger, or until
   // `signal_fd` (a signalfd) becomes readable; the caller reads it.
   void Linger(int signal_fd);
@@ -59,12 +61,11 @@ class Dashboard {
   int port() const { return server_->port(); }
 
  private:
-  Dashboard(const DashboardOptions& options, base::Instant start)
-      : options_(options), builder_(start) {}
+  explicit Dashboard(const DashboardOptions& options) : options_(options) {}
   void Announce(bool slurm) const;
 
   DashboardOptions options_;
-  SnapshotBuilder builder_;
+  ViewBuilder views_;
   std::unique_ptr<HttpServer> server_;
   std::string url_;
   base::Instant next_publish_{};

@@ -137,15 +137,15 @@ HttpServer::~HttpServer() {
   knocker.join();
 }
 
-void HttpServer::Publish(std::shared_ptr<const Snapshot> snapshot) {
+void HttpServer::Publish(std::shared_ptr<const View> view) {
   absl::MutexLock lock(&mu_);
-  snapshot_.swap(snapshot);
+  view_.swap(view);
   // The old one is released here, outside no lock a reader waits on long.
 }
 
-std::shared_ptr<const Snapshot> HttpServer::Current() const {
+std::shared_ptr<const View> HttpServer::Current() const {
   absl::MutexLock lock(&mu_);
-  return snapshot_;
+  return view_;
 }
 
 int HttpServer::OnRequest(mg_connection* conn, void* self) {
@@ -198,19 +198,19 @@ int HttpServer::Serve(mg_connection* conn) {
     return Reply(conn, 200, "text/html; charset=utf-8", config_.page,
                  {{"Content-Security-Policy", kPagePolicy}, {"X-Frame-Options", "DENY"}});
   }
-  std::shared_ptr<const Snapshot> snapshot = Current();
-  if (snapshot == nullptr) {
+  std::shared_ptr<const View> view = Current();
+  if (view == nullptr) {
     return Text(conn, 503, "the batch is starting\n", {{"Retry-After", "1"}});
   }
   if (path == "/status.json") {
-    return Reply(conn, 200, "application/json", StatusJson(*snapshot));
+    return Reply(conn, 200, "application/json", StatusJson(*view));
   }
   if (path == "/metrics") {
-    return Reply(conn, 200, kPrometheusContentType, PrometheusText(*snapshot));
+    return Reply(conn, 200, kPrometheusContentType, PrometheusText(*view));
   }
   uint64_t id = 0;
   if (absl::ConsumePrefix(&path, "/failure/") && absl::SimpleAtoi(path, &id)) {
-    if (std::optional<std::string> text = FailureText(*snapshot, id)) {
+    if (std::optional<std::string> text = FailureText(*view, id)) {
       return Text(conn, 200, *text);
     }
     return Text(conn, 404, "no such failure in the list (it keeps the newest)\n");

@@ -3,11 +3,11 @@
 // HttpServer serves the dashboard over HTTP with CivetWeb (Debian
 // libcivetweb-dev): a listener thread and kThreads request threads of its
 // own, so that nothing of HTTP ever runs in the master's event loop. The
-// loop hands it a Snapshot now and then (Publish, a pointer swap under a
-// mutex); request threads render from the snapshot they took. Routes:
+// shell hands it a View (view.h) now and then (Publish, a pointer swap
+// under a mutex); request threads render from the view they took. Routes:
 //
 //   GET /               the page (self-contained HTML, script and style)
-//   GET /status.json    the snapshot as JSON (json_writer.h)
+//   GET /status.json    the view as JSON (json_writer.h)
 //   GET /metrics        Prometheus text format (prometheus_writer.h)
 //   GET /failure/ID     the whole result text of failed task ID
 //
@@ -31,7 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "master/dashboard/snapshot.h"
+#include "master/dashboard/view.h"
 
 struct mg_connection;
 struct mg_context;
@@ -65,8 +65,8 @@ class HttpServer {
   // The port it listens on.
   int port() const { return port_; }
 
-  // Requests from now on see `snapshot`.
-  void Publish(std::shared_ptr<const Snapshot> snapshot);
+  // Requests from now on see `view`.
+  void Publish(std::shared_ptr<const View> view);
 
  private:
   explicit HttpServer(Config config);
@@ -75,13 +75,13 @@ class HttpServer {
   // Checks the token; returns 0 if the request may go on, else the status
   // it was answered with.
   int Authorize(mg_connection* conn);
-  std::shared_ptr<const Snapshot> Current() const;
+  std::shared_ptr<const View> Current() const;
 
   Config config_;
   mg_context* context_ = nullptr;
   int port_ = 0;
   mutable absl::Mutex mu_;
-  std::shared_ptr<const Snapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const View> view_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace taskfarm::master::dashboard

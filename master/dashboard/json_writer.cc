@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "master/dashboard/task_text.h"
+#include "journal/task_words.h"
 
 namespace taskfarm::master::dashboard {
 namespace {
@@ -45,7 +45,7 @@ json Failures(const Snapshot& s) {
   json list = json::array();
   for (const auto& f : s.failures) {
     std::string message = f->message;
-    CutText(&message, kListedMessageBytes);
+    journal::CutText(&message, kListedMessageBytes);
     list.push_back({{"id", f->id},
                     {"task", f->task},
                     {"status", proto::TaskStatusName(f->status)},
@@ -58,30 +58,33 @@ json Failures(const Snapshot& s) {
   return {{"total", s.failures_total}, {"list", list}};
 }
 
-json Durations(const Snapshot& s) {
+json Durations(const DurationHistogram& d) {
   json bounds = json::array();
-  for (double b : kDurationBounds) bounds.push_back(b);
-  return {{"bounds", bounds},
-          {"counts", s.duration_counts},
-          {"sum_s", s.duration_sum_s},
-          {"count", s.duration_count}};
+  for (int i = 0; i < DurationHistogram::kBounded; ++i) {
+    bounds.push_back(DurationHistogram::UpperBoundSeconds(i));
+  }
+  return {{"le_s", bounds},
+          {"counts", d.counts()},
+          {"sum_s", 1e-6 * static_cast<double>(d.sum_us())},
+          {"count", d.count()}};
 }
 
 }  // namespace
 
-std::string StatusJson(const Snapshot& s) {
+std::string StatusJson(const View& view) {
+  const Snapshot& s = view.batch;
   json history = json::array();
-  for (const Snapshot::Point& p : s.history) history.push_back({p.t, p.done});
+  for (const View::Point& p : view.history) history.push_back({p.t, p.done});
   json out = {
-      {"unix_ms", s.unix_ms},
+      {"unix_ms", view.unix_ms},
       {"elapsed_s", s.elapsed_s},
       {"phase", s.phase},
       {"finished", s.finished},
       {"outcome", s.outcome},
       {"exit_code", s.finished ? json(s.exit_code) : json(nullptr)},
       {"tasks", Tasks(s)},
-      {"rate", s.rate},
-      {"eta_s", OrNull(s.eta_s)},
+      {"rate", view.rate},
+      {"eta_s", OrNull(view.eta_s)},
       {"history", history},
       {"workers", Workers(s)},
       {"logger", {{"pid", s.logger_pid}, {"state", s.logger_state}}},
@@ -91,17 +94,17 @@ std::string StatusJson(const Snapshot& s) {
         {"restarts", s.restarts},
         {"logger_restarts", s.logger_restarts},
         {"records_relayed", s.records_relayed},
-        {"records_acked", s.records_acked},
+        {"records_acked", s.records_written},
         {"bytes_out", s.bytes_out},
         {"bytes_in", s.bytes_in},
         {"dropped", s.dropped}}},
-      {"durations", Durations(s)},
+      {"durations", Durations(s.durations)},
   };
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::optional<std::string> FailureText(const Snapshot& snapshot, uint64_t id) {
-  for (const auto& f : snapshot.failures) {
+std::optional<std::string> FailureText(const View& view, uint64_t id) {
+  for (const auto& f : view.batch.failures) {
     if (f->id == id) return f->message;
   }
   return std::nullopt;

@@ -1,6 +1,6 @@
 // File: master/dashboard/json_writer.h
 //
-// The dashboard's /status.json: a Snapshot as JSON, for the page (which
+// The dashboard's /status.json: a View (view.h) as JSON, for the page (which
 // polls it) and for scripts. Failure messages are cut to
 // kListedMessageBytes here; the whole text of one is FailureText's.
 //
@@ -18,7 +18,9 @@
 //    "failures":{"total":1,"list":[{"id":5,"task":"fail oops",
 //                "status":"error","attempts":1,"worker":4711,
 //                "quarantined":false,"message":"oops","cut":false}]},
-//    "counters":{...}, "durations":{...}}
+//    "counters":{...},
+//    "durations":{"le_s":[1e-06,2e-06,...],"counts":[...],"sum_s":1.5,
+//                 "count":420}}
 //
 // Thread-safe (pure functions).
 
@@ -29,19 +31,19 @@
 #include <optional>
 #include <string>
 
-#include "master/dashboard/snapshot.h"
+#include "master/dashboard/view.h"
 
 namespace taskfarm::master::dashboard {
 
 inline constexpr size_t kListedMessageBytes = 300;
 
-// The whole snapshot as one JSON object. Invalid UTF-8 in task text or
+// The whole view as one JSON object. Invalid UTF-8 in task text or
 // messages becomes U+FFFD.
-std::string StatusJson(const Snapshot& snapshot);
+std::string StatusJson(const View& view);
 
-// The whole result text of the failure of task `id`, if the snapshot holds
+// The whole result text of the failure of task `id`, if the view holds
 // it.
-std::optional<std::string> FailureText(const Snapshot& snapshot, uint64_t id);
+std::optional<std::string> FailureText(const View& view, uint64_t id);
 
 }  // namespace taskfarm::master::dashboard
 

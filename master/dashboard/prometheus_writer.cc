@@ -48,7 +48,8 @@ class Writer {
 
 }  // namespace
 
-std::string PrometheusText(const Snapshot& s) {
+std::string PrometheusText(const View& view) {
+  const Snapshot& s = view.batch;
   Writer w;
   w.One("taskfarm_tasks", "gauge",
         "Tasks in the batch (0 until the input was checked).", s.total);
@@ -92,7 +93,7 @@ std::string PrometheusText(const Snapshot& s) {
            Counter{"taskfarm_records_relayed_total", "Records handed to the logger.",
                    s.records_relayed},
            Counter{"taskfarm_records_acknowledged_total",
-                   "Records the logger acknowledged as written.", s.records_acked},
+                   "Records the logger acknowledged as written.", s.records_written},
            Counter{"taskfarm_task_bytes_sent_total",
                    "Bytes of task batches sent to workers.", s.bytes_out},
            Counter{"taskfarm_result_bytes_received_total",
@@ -103,21 +104,23 @@ std::string PrometheusText(const Snapshot& s) {
     w.One(c.name, "counter", c.help, c.value);
   }
 
+  // Each bucket's bound is exact (2^i µs, inclusive), as `le` means.
+  const DurationHistogram& d = s.durations;
   w.Family("taskfarm_task_duration_seconds", "histogram",
-           "Task compute time (each task of a result message counted at the "
-           "message's mean).");
+           "Task compute time, as each task's record says.");
   uint64_t cumulative = 0;
-  for (size_t i = 0; i <= kDurationBounds.size(); ++i) {
-    cumulative += s.duration_counts[i];
+  for (int i = 0; i < DurationHistogram::kBuckets; ++i) {
+    cumulative += d.counts()[i];
+    const std::string le =
+        i < DurationHistogram::kBounded
+            ? Number(DurationHistogram::UpperBoundSeconds(i))
+            : std::string("+Inf");
     w.Sample("taskfarm_task_duration_seconds_bucket",
-             absl::StrCat("le=\"",
-                          i < kDurationBounds.size() ? Number(kDurationBounds[i])
-                                                     : std::string("+Inf"),
-                          "\""),
-             absl::StrCat(cumulative));
+             absl::StrCat("le=\"", le, "\""), absl::StrCat(cumulative));
   }
-  w.Sample("taskfarm_task_duration_seconds_sum", "", Number(s.duration_sum_s));
-  w.Sample("taskfarm_task_duration_seconds_count", "", absl::StrCat(s.duration_count));
+  w.Sample("taskfarm_task_duration_seconds_sum", "",
+           Number(1e-6 * static_cast<double>(d.sum_us())));
+  w.Sample("taskfarm_task_duration_seconds_count", "", absl::StrCat(d.count()));
 
   w.Family("taskfarm_elapsed_seconds", "gauge", "Seconds since the master started.");
   w.Sample("taskfarm_elapsed_seconds", "", Number(s.elapsed_s));

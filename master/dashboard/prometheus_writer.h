@@ -1,7 +1,8 @@
 // File: master/dashboard/prometheus_writer.h
 //
-// The dashboard's /metrics: a Snapshot in the Prometheus text exposition
-// format (version 0.0.4), every family with its HELP and TYPE lines:
+// The dashboard's /metrics: a View (view.h) in the Prometheus text
+// exposition format (version 0.0.4), every family with its HELP and TYPE
+// lines:
 //
 //   taskfarm_tasks                          gauge    tasks in the batch
 //   taskfarm_tasks_skipped                  gauge    --resume: already done
@@ -15,7 +16,8 @@
 //   taskfarm_logger_restarts_total          counter
 //   taskfarm_records_relayed_total          counter  handed to the logger
 //   taskfarm_records_acknowledged_total     counter  ... and written
-//   taskfarm_task_duration_seconds          histogram
+//   taskfarm_task_duration_seconds          histogram  le 1 µs .. 71.6 min,
+//                                                    doubling
 //   taskfarm_task_bytes_sent_total          counter  task batches out
 //   taskfarm_result_bytes_received_total    counter  result batches in
 //   taskfarm_messages_dropped_total         counter  late or malformed
@@ -31,7 +33,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "master/dashboard/snapshot.h"
+#include "master/dashboard/view.h"
 
 namespace taskfarm::master::dashboard {
 
@@ -39,7 +41,7 @@ namespace taskfarm::master::dashboard {
 inline constexpr absl::string_view kPrometheusContentType =
     "text/plain; version=0.0.4; charset=utf-8";
 
-std::string PrometheusText(const Snapshot& snapshot);
+std::string PrometheusText(const View& view);
 
 }  // namespace taskfarm::master::dashboard
 
