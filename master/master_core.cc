@@ -81,7 +81,7 @@ base::Instant MasterCore::NextDeadline(base::Instant now) const {
   if (phase_ == Phase::kStopping) consider(stop_deadline_);
   if (waiting_since_) consider(next_waiting_notice_);
   if (std::optional<base::Instant> t = book_.NextDeadline()) consider(*t);
-  workers_.ForEach([&](const WorkerEntry& w) { consider(w.expiry); });
+  consider(workers_.NextExpiry());
   return next;
 }
 

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -17,6 +19,11 @@ namespace taskfarm::master {
 namespace {
 
 constexpr char kZapDomain[] = "taskfarm";
+constexpr std::chrono::milliseconds kMinReapAfter{10000};
+constexpr std::chrono::milliseconds kMaxReconnect{1000};
+// ZMQ_ZERO_COPY_RECV, a context option libzmq 4.3 accepts though its
+// header declares it only for draft builds.
+constexpr int kZeroCopyRecv = 10;
 
 void Log(const std::string& line) {
   std::fprintf(stderr, "taskfarm: %s\n", line.c_str());
@@ -47,6 +54,12 @@ absl::StatusOr<std::unique_ptr<RemoteWorkers>> RemoteWorkers::Open(
     zmq::context_t& context, const FarmOptions& options) {
   std::unique_ptr<RemoteWorkers> r(new RemoteWorkers(options));
   const RemoteOptions& o = options.remote;
+  // Messages received from now on are copied out of libzmq's read buffer
+  // (sockets take the setting when made). Zero-copy messages would pin a
+  // whole 8 KiB buffer of their connection each for as long as the master
+  // holds them (a result until the logger acknowledges it): tens of
+  // kilobytes a remote worker.
+  zmq_ctx_set(context.handle(), kZeroCopyRecv, 0);
   absl::StatusOr<std::unique_ptr<proto::Transport>> port =
       proto::Transport::Open(context, zmq::socket_type::router);
   if (!port.ok()) return port.status();
@@ -55,13 +68,18 @@ absl::StatusOr<std::unique_ptr<RemoteWorkers>> RemoteWorkers::Open(
   socket.set(zmq::sockopt::router_mandatory, true);
   socket.set(zmq::sockopt::sndhwm, 0);
   socket.set(zmq::sockopt::rcvhwm, 0);
+  // A worker's socket that reconnects (its link was ended under it) takes
+  // its routing id back from the connection the master still holds.
+  socket.set(zmq::sockopt::router_handover, true);
   // The Shutdown to the last remote workers must leave before we exit.
   socket.set(zmq::sockopt::linger, 1000);
-  const auto heartbeat =
-      std::chrono::duration_cast<std::chrono::milliseconds>(options.heartbeat);
-  if (absl::Status s = proto::ApplyTcpLiveness(socket, heartbeat,
-                                               heartbeat * options.liveness,
-                                               std::chrono::milliseconds(1000));
+  // A vanished worker's connection is ended by the kernel (see
+  // proto::ApplyTcpLiveness), well after our own heartbeats declared it
+  // lost.
+  const auto silence = std::chrono::duration_cast<std::chrono::milliseconds>(
+      options.heartbeat * options.liveness);
+  if (absl::Status s = proto::ApplyTcpLiveness(
+          socket, std::max(kMinReapAfter, 2 * silence), kMaxReconnect);
       !s.ok()) {
     return s;
   }

@@ -1,5 +1,7 @@
 #include "master/worker_table.h"
 
+#include <algorithm>
+
 #include "proto/contract.h"
 
 namespace taskfarm::master {
@@ -53,8 +55,12 @@ WorkerEntry* WorkerTable::ByIdentity(size_t port, absl::string_view identity) {
 
 std::vector<WorkerId> WorkerTable::Expired(base::Instant now) const {
   std::vector<WorkerId> expired;
+  if (now < earliest_expiry_) return expired;
+  earliest_expiry_ = base::Instant::max();
+  // Over all of them: one the caller keeps is found again next time.
   for (const auto& [id, w] : entries_) {
     if (w->expiry <= now) expired.push_back(id);
+    earliest_expiry_ = std::min(earliest_expiry_, w->expiry);
   }
   return expired;
 }

@@ -12,6 +12,7 @@
 #ifndef TASKFARM_MASTER_WORKER_TABLE_H_
 #define TASKFARM_MASTER_WORKER_TABLE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -68,9 +69,16 @@ class WorkerTable {
   void Touch(WorkerEntry& w, base::Instant now) {
     w.expiry = now + liveness_;
     if (w.last_heartbeat_at == base::Instant{}) w.expiry += proto::kFirstHeartbeatWithin;
+    // The first heartbeat may bring the expiry in.
+    earliest_expiry_ = std::min(earliest_expiry_, w.expiry);
   }
-  // Workers whose expiry has passed.
+  // Workers whose expiry has passed (the caller removes them). Cheap when
+  // none can have: it looks at every worker only once the earliest expiry
+  // it last saw has passed, about once a heartbeat interval while workers
+  // talk (and at every call while an expired one stays in the table).
   std::vector<WorkerId> Expired(base::Instant now) const;
+  // No worker expires before this (a lower bound: Touch keeps it one).
+  base::Instant NextExpiry() const { return earliest_expiry_; }
 
   size_t size() const { return entries_.size(); }
   template <typename F>
@@ -84,6 +92,7 @@ class WorkerTable {
 
  private:
   base::Duration liveness_;
+  mutable base::Instant earliest_expiry_ = base::Instant::max();
   WorkerId next_id_ = 1;
   absl::flat_hash_map<WorkerId, std::unique_ptr<WorkerEntry>> entries_;
   // By port, then routing id.

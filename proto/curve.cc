@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -248,17 +249,26 @@ absl::Status ApplyCurveClient(zmq::socket_t& socket,
 }
 
 absl::Status ApplyTcpLiveness(zmq::socket_t& socket,
-                              std::chrono::milliseconds interval,
-                              std::chrono::milliseconds timeout,
+                              std::chrono::milliseconds reap_after,
                               std::chrono::milliseconds max_reconnect) {
+  const int reap_ms = static_cast<int>(std::max<int64_t>(reap_after.count(), 1000));
+  const int reap_s = reap_ms / 1000;
   try {
-    socket.set(zmq::sockopt::heartbeat_ivl, static_cast<int>(interval.count()));
-    socket.set(zmq::sockopt::heartbeat_timeout, static_cast<int>(timeout.count()));
-    socket.set(zmq::sockopt::heartbeat_ttl, static_cast<int>(timeout.count()));
+    // No ZMTP heartbeats (see the header): libzmq's defaults are off, and
+    // a peer's TTL is ignored when ours is 0.
+    socket.set(zmq::sockopt::heartbeat_ivl, 0);
+    socket.set(zmq::sockopt::heartbeat_ttl, 0);
     socket.set(zmq::sockopt::reconnect_ivl, 100);
     socket.set(zmq::sockopt::reconnect_ivl_max,
                static_cast<int>(max_reconnect.count()));
+    // The kernel's: probes after half the time idle, three of them in the
+    // other half; data unacknowledged for the whole of it ends the
+    // connection (TCP_USER_TIMEOUT, which libzmq sets for ZMQ_TCP_MAXRT).
     socket.set(zmq::sockopt::tcp_keepalive, 1);
+    socket.set(zmq::sockopt::tcp_keepalive_idle, std::max(1, reap_s / 2));
+    socket.set(zmq::sockopt::tcp_keepalive_intvl, std::max(1, reap_s / 6));
+    socket.set(zmq::sockopt::tcp_keepalive_cnt, 3);
+    socket.set(zmq::sockopt::tcp_maxrt, reap_ms);
     return absl::OkStatus();
   } catch (const zmq::error_t& e) {
     return OptionError(e, "tcp options");

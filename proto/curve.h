@@ -104,12 +104,23 @@ absl::Status ApplyCurveServer(zmq::socket_t& socket, absl::string_view secret,
 absl::Status ApplyCurveClient(zmq::socket_t& socket,
                               absl::string_view server_public,
                               const CurveKeyPair& own);
-// Liveness on a tcp link that may go silent (a host cut off sends no FIN):
-// ZMTP heartbeats every `interval`, the connection dropped after `timeout`
-// without traffic; reconnects back off from 100 ms to `max_reconnect`.
+// Liveness on a tcp link whose peer may vanish without a word (a host
+// that died or was cut off sends no FIN). Who is silent is the
+// application's business: taskfarm's own heartbeats declare a worker, or
+// the master, lost (MasterCore, worker/heartbeat.h). What is left to the
+// link is to end a connection whose peer is gone (a half-open connection,
+// which would otherwise hold a descriptor and buffers for ever), and the
+// kernel does that without a timer in libzmq: keepalive probes once the
+// connection was idle for half of `reap_after`, three in the other half,
+// and data left unacknowledged for `reap_after` (TCP_USER_TIMEOUT) ends it.
+// Reconnects back off from 100 ms to `max_reconnect`.
+//
+// No ZMTP heartbeats: libzmq cancels a timer by a linear scan of all its
+// I/O thread's timers, and ZMTP heartbeats add and cancel about two a
+// connection a second, which made a master with thousands of connections
+// spend most of its time in that scan.
 absl::Status ApplyTcpLiveness(zmq::socket_t& socket,
-                              std::chrono::milliseconds interval,
-                              std::chrono::milliseconds timeout,
+                              std::chrono::milliseconds reap_after,
                               std::chrono::milliseconds max_reconnect);
 
 }  // namespace taskfarm::proto

@@ -14,10 +14,11 @@
 namespace taskfarm::worker {
 namespace {
 
-// ZMTP liveness on the link (proto::ApplyTcpLiveness): a cut link is
-// dropped after 3 s and reconnected, backing off up to 1 s.
-constexpr std::chrono::milliseconds kLinkHeartbeat{1000};
-constexpr std::chrono::milliseconds kLinkTimeout{3000};
+// The link (proto::ApplyTcpLiveness): the kernel ends a connection to a
+// master that vanished after 10 s (the heartbeat thread notices its
+// silence first, and joins again on new sockets); reconnects back off up
+// to 1 s.
+constexpr std::chrono::milliseconds kReapAfter{10000};
 constexpr std::chrono::milliseconds kMaxReconnect{1000};
 
 std::string Env(const char* name) {
@@ -60,8 +61,7 @@ absl::Status ConfigureConnection(const ConnectionFlags& flags,
                  "pose as the master\n",
                  flags.endpoint.c_str());
     options->configure = [](zmq::socket_t& socket) {
-      return proto::ApplyTcpLiveness(socket, kLinkHeartbeat, kLinkTimeout,
-                                     kMaxReconnect);
+      return proto::ApplyTcpLiveness(socket, kReapAfter, kMaxReconnect);
     };
     return absl::OkStatus();
   }
@@ -86,8 +86,7 @@ absl::Status ConfigureConnection(const ConnectionFlags& flags,
   options->configure = [server = *master, own](zmq::socket_t& socket) {
     absl::Status s = proto::ApplyCurveClient(socket, server, own);
     if (!s.ok()) return s;
-    return proto::ApplyTcpLiveness(socket, kLinkHeartbeat, kLinkTimeout,
-                                   kMaxReconnect);
+    return proto::ApplyTcpLiveness(socket, kReapAfter, kMaxReconnect);
   };
   return absl::OkStatus();
 }

@@ -16,9 +16,8 @@ namespace {
 
 constexpr size_t kMaxParts = 2;  // header [+ body]
 constexpr int64_t kPidBase = 10'000'000;
-// ZMTP liveness on each link, as worker/connection.cc sets it.
-constexpr std::chrono::milliseconds kLinkHeartbeat{1000};
-constexpr std::chrono::milliseconds kLinkTimeout{3000};
+// The link's liveness, as worker/connection.cc sets it.
+constexpr std::chrono::milliseconds kReapAfter{10000};
 constexpr std::chrono::milliseconds kMaxReconnect{1000};
 
 int64_t Nanos(base::Instant t) {
@@ -50,8 +49,8 @@ absl::Status SimWorker::Start(base::Instant now) {
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = proto::ApplyTcpLiveness(socket->socket(), kLinkHeartbeat,
-                                                 kLinkTimeout, kMaxReconnect);
+    if (absl::Status s = proto::ApplyTcpLiveness(socket->socket(), kReapAfter,
+                                                 kMaxReconnect);
         !s.ok()) {
       return s;
     }

@@ -100,11 +100,9 @@ SwarmRow RunSwarm(const SwarmRunOptions& o) {
     return row;
   }
   int procs = o.procs;
-  // libzmq cancels a timer by a linear search of its I/O thread's timers,
-  // and each tcp connection with ZMTP heartbeats (ApplyTcpLiveness, as the
-  // real worker sets) cancels one a second: thousands of connections in one
-  // process would make the swarm itself the bottleneck, which a real worker,
-  // alone in its process, never is.
+  // Thousands of workers' connections, heartbeats and tasks in one process
+  // would make the swarm itself the bottleneck, which a real worker, alone
+  // in its process, never is.
   if (procs <= 0) procs = (n + 249) / 250;
   procs = std::clamp(procs, 1, std::min(n, kMaxSwarmProcs));
   std::vector<pid_t> swarm;
