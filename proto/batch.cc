@@ -1,10 +1,11 @@
 #include "proto/batch.h"
 
-#include <bit>
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "proto/internal/cursor.h"
+#include "proto/internal/put.h"
 
 namespace taskfarm::proto {
 namespace {
@@ -40,122 +41,114 @@ bool ReadValues(internal::Cursor& c, std::vector<Value>* out) {
   return true;
 }
 
-using Packer = msgpack::packer<msgpack::sbuffer>;
-
-void PackStr(Packer& pk, absl::string_view s) {
-  pk.pack_str(static_cast<uint32_t>(s.size()));
-  pk.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+// The room one argument array may take.
+size_t ValuesBound(absl::Span<const Value> values) {
+  size_t n = internal::kHeaderBound;
+  for (const Value& v : values) n += internal::ValueBound(v);
+  return n;
 }
 
-// msgpack-c writes a double with an integral value as an integer (losing
-// the sign of -0.0, and converting 2^64 with undefined behaviour), so a
-// float argument would come back as an integer: write a float64 ourselves.
-void PackFloat64(msgpack::sbuffer& buffer, double d) {
-  const uint64_t bits = std::bit_cast<uint64_t>(d);
-  char bytes[9] = {'\xcb'};
-  for (int i = 0; i < 8; ++i) {
-    bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
-  }
-  buffer.write(bytes, sizeof(bytes));
-}
-
-// Appends `values` as one array to `buffer`, which `pk` writes to.
-void PackValueArray(msgpack::sbuffer& buffer, Packer& pk,
-                    absl::Span<const Value> values) {
-  pk.pack_array(static_cast<uint32_t>(values.size()));
-  for (const Value& v : values) {
-    std::visit(
-        [&](const auto& x) {
-          using T = std::decay_t<decltype(x)>;
-          if constexpr (std::is_same_v<T, absl::string_view>) {
-            PackStr(pk, x);
-          } else if constexpr (std::is_same_v<T, double>) {
-            PackFloat64(buffer, x);
-          } else {
-            pk.pack(x);
-          }
-        },
-        v);
-  }
+char* PutValues(char* p, absl::Span<const Value> values) {
+  p = internal::PutArrayHeader(p, static_cast<uint32_t>(values.size()));
+  for (const Value& v : values) p = internal::PutValue(p, v);
+  return p;
 }
 
 // A task or record is [fields before args, args, fields after args]; Add
 // and AddPacked differ only in how the arguments get in between.
-void PackTaskHead(Packer& pk, uint64_t id, uint32_t kind_index) {
-  pk.pack_array(4);
-  pk.pack(id);
-  pk.pack(kind_index);
+constexpr size_t kTaskHeadBound = 1 + 2 * internal::kNumberBound;
+constexpr size_t kTaskTailBound = internal::kNumberBound;
+
+char* PutTaskHead(char* p, uint64_t id, uint32_t kind_index) {
+  p = internal::PutByte(p, 0x94);  // [id, kind_index, args, attempt]
+  p = internal::PutUint(p, id);
+  return internal::PutUint(p, kind_index);
 }
 
-void PackRecordHead(Packer& pk, uint64_t id, absl::string_view kind) {
-  pk.pack_array(8);
-  pk.pack(id);
-  PackStr(pk, kind);
+size_t RecordBound(absl::string_view kind, absl::string_view result) {
+  return 1 + 5 * internal::kNumberBound + internal::StrBound(kind) +
+         internal::StrBound(result);
 }
 
-void PackRecordTail(Packer& pk, TaskStatus status, absl::string_view result,
+char* PutRecordHead(char* p, uint64_t id, absl::string_view kind) {
+  p = internal::PutByte(p, 0x98);  // 8 fields
+  p = internal::PutUint(p, id);
+  return internal::PutStr(p, kind);
+}
+
+char* PutRecordTail(char* p, TaskStatus status, absl::string_view result,
                     int64_t worker_pid, uint32_t attempts,
                     uint64_t elapsed_us) {
-  pk.pack(static_cast<uint8_t>(status));
-  PackStr(pk, result);
-  pk.pack(worker_pid);
-  pk.pack(attempts);
-  pk.pack(elapsed_us);
+  p = internal::PutUint(p, static_cast<uint8_t>(status));
+  p = internal::PutStr(p, result);
+  p = internal::PutInt(p, worker_pid);
+  p = internal::PutUint(p, attempts);
+  return internal::PutUint(p, elapsed_us);
 }
 
 }  // namespace
 
 std::string PackArgs(absl::Span<const Value> args) {
-  msgpack::sbuffer buffer(64);
-  Packer pk(buffer);
-  PackValueArray(buffer, pk, args);
-  return std::string(buffer.data(), buffer.size());
+  std::string out(ValuesBound(args), '\0');
+  char* end = PutValues(out.data(), args);
+  out.resize(static_cast<size_t>(end - out.data()));
+  return out;
 }
 
-BodyWriter::BodyWriter() : buffer_(64 << 10), packer_(buffer_) { Clear(); }
+BodyWriter::BodyWriter() {
+  Grow(64 << 10);
+  Clear();
+}
+
+void BodyWriter::Grow(size_t n) {
+  const size_t capacity = std::max(capacity_ * 2, size_ + n);
+  std::unique_ptr<char[]> data(new char[capacity]);
+  if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
 
 void BodyWriter::Clear() {
-  buffer_.clear();
   count_ = 0;
+  size_ = 0;
   static constexpr char kPlaceholder[kArrayHeaderBytes] = {'\xdd', 0, 0, 0, 0};
-  buffer_.write(kPlaceholder, kArrayHeaderBytes);
+  WriteRaw(absl::string_view(kPlaceholder, kArrayHeaderBytes));
 }
 
 absl::string_view BodyWriter::Finish() {
-  unsigned char* p = reinterpret_cast<unsigned char*>(buffer_.data());
+  unsigned char* p = reinterpret_cast<unsigned char*>(data_.get());
   p[1] = static_cast<unsigned char>(count_ >> 24);
   p[2] = static_cast<unsigned char>(count_ >> 16);
   p[3] = static_cast<unsigned char>(count_ >> 8);
   p[4] = static_cast<unsigned char>(count_);
-  return absl::string_view(buffer_.data(), buffer_.size());
+  return absl::string_view(data_.get(), size_);
 }
 
 absl::string_view BodyWriter::elements() const {
-  return absl::string_view(buffer_.data(), buffer_.size())
-      .substr(kArrayHeaderBytes);
-}
-
-void BodyWriter::PackValues(absl::Span<const Value> values) {
-  PackValueArray(buffer_, packer_, values);
+  return absl::string_view(data_.get(), size_).substr(kArrayHeaderBytes);
 }
 
 void BodyWriter::WriteRaw(absl::string_view bytes) {
-  buffer_.write(bytes.data(), bytes.size());
+  char* p = Room(bytes.size());
+  if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+  Commit(p + bytes.size());
 }
 
 void TaskBatchWriter::Add(uint64_t id, uint32_t kind_index,
                           absl::Span<const Value> args, uint32_t attempt) {
-  PackTaskHead(packer(), id, kind_index);
-  PackValues(args);
-  packer().pack(attempt);
+  char* p = Room(kTaskHeadBound + ValuesBound(args) + kTaskTailBound);
+  p = PutTaskHead(p, id, kind_index);
+  p = PutValues(p, args);
+  Commit(internal::PutUint(p, attempt));
   ++count_;
 }
 
 void TaskBatchWriter::AddPacked(uint64_t id, uint32_t kind_index,
                                 absl::string_view args, uint32_t attempt) {
-  PackTaskHead(packer(), id, kind_index);
-  WriteRaw(args);
-  packer().pack(attempt);
+  char* p = Room(kTaskHeadBound + args.size() + kTaskTailBound);
+  p = PutTaskHead(p, id, kind_index);
+  std::memcpy(p, args.data(), args.size());
+  Commit(internal::PutUint(p + args.size(), attempt));
   ++count_;
 }
 
@@ -168,9 +161,10 @@ void RecordWriter::Add(uint64_t id, absl::string_view kind,
                        absl::Span<const Value> args, TaskStatus status,
                        absl::string_view result, int64_t worker_pid,
                        uint32_t attempts, uint64_t elapsed_us) {
-  PackRecordHead(packer(), id, kind);
-  PackValues(args);
-  PackRecordTail(packer(), status, result, worker_pid, attempts, elapsed_us);
+  char* p = Room(RecordBound(kind, result) + ValuesBound(args));
+  p = PutRecordHead(p, id, kind);
+  p = PutValues(p, args);
+  Commit(PutRecordTail(p, status, result, worker_pid, attempts, elapsed_us));
   ++count_;
 }
 
@@ -178,9 +172,11 @@ void RecordWriter::AddPacked(uint64_t id, absl::string_view kind,
                              absl::string_view args, TaskStatus status,
                              absl::string_view result, int64_t worker_pid,
                              uint32_t attempts, uint64_t elapsed_us) {
-  PackRecordHead(packer(), id, kind);
-  WriteRaw(args);
-  PackRecordTail(packer(), status, result, worker_pid, attempts, elapsed_us);
+  char* p = Room(RecordBound(kind, result) + args.size());
+  p = PutRecordHead(p, id, kind);
+  std::memcpy(p, args.data(), args.size());
+  Commit(PutRecordTail(p + args.size(), status, result, worker_pid, attempts,
+                       elapsed_us));
   ++count_;
 }
 
@@ -208,8 +204,10 @@ absl::Status BodyReader::Open(absl::string_view frame) {
   return absl::OkStatus();
 }
 
-absl::Status TaskBatchReader::Get(size_t i, TaskView* out) const {
-  internal::Cursor c(element(i));
+namespace {
+
+// Reads one task at `c` into `out`.
+absl::Status ReadTask(internal::Cursor& c, TaskView* out) {
   uint32_t fields;
   if (!c.ArrayHeader(&fields) || fields != 4) {
     return Malformed("a task is not [id, kind, args, attempt]");
@@ -218,6 +216,68 @@ absl::Status TaskBatchReader::Get(size_t i, TaskView* out) const {
       !ReadValues(c, &out->args) || !c.Uint32(&out->attempt)) {
     return Malformed("a task field has the wrong type");
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status TaskBatchReader::Open(absl::string_view frame) {
+  frame_ = absl::string_view();
+  tasks_.clear();
+  args_.clear();
+  internal::Cursor c(frame);
+  uint32_t n;
+  if (absl::Status s = OpenArray(frame, &c, &n); !s.ok()) return s;
+  tasks_.resize(n);
+  for (Decoded& t : tasks_) {
+    const size_t start = static_cast<size_t>(c.position() - frame.data());
+    t.start = static_cast<uint32_t>(start);
+    // Decoded as a task at once; what is not one is skipped as msgpack
+    // (and refused by Get), and what is not msgpack fails the batch.
+    t.args_begin = static_cast<uint32_t>(args_.size());
+    uint32_t fields, args;
+    t.ok = c.ArrayHeader(&fields) && fields == 4 && c.Uint(&t.id) &&
+           c.Uint32(&t.kind_index) && c.ArrayHeader(&args) &&
+           args <= kMaxArgs && args <= c.remaining();
+    if (t.ok) {
+      t.args_count = args;
+      args_.resize(args_.size() + args);
+      for (uint32_t k = 0; t.ok && k < args; ++k) {
+        t.ok = c.Scalar(&args_[t.args_begin + k]);
+      }
+      t.ok = t.ok && c.Uint32(&t.attempt);
+    }
+    if (!t.ok) {
+      args_.resize(t.args_begin);
+      c = internal::Cursor(frame.substr(start));
+      if (const char* error = c.Skip(/*depth=*/2)) {
+        tasks_.clear();
+        args_.clear();
+        return Malformed(error);
+      }
+    }
+    t.end = static_cast<uint32_t>(c.position() - frame.data());
+  }
+  if (c.remaining() != 0) {
+    tasks_.clear();
+    args_.clear();
+    return Malformed(absl::StrCat(c.remaining(), " bytes after the message"));
+  }
+  frame_ = frame;
+  return absl::OkStatus();
+}
+
+absl::Status TaskBatchReader::Get(size_t i, TaskView* out) const {
+  const Decoded& t = tasks_[i];
+  if (!t.ok) {  // decoded again, to say what is wrong
+    internal::Cursor c(frame_.substr(t.start, t.end - t.start));
+    return ReadTask(c, out);
+  }
+  out->id = t.id;
+  out->kind_index = t.kind_index;
+  out->attempt = t.attempt;
+  const Value* args = args_.data() + t.args_begin;
+  out->args.assign(args, args + t.args_count);
   return absl::OkStatus();
 }
 

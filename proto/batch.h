@@ -27,12 +27,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
-
-#include <msgpack.hpp>
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
@@ -59,7 +58,9 @@ inline std::optional<uint32_t> ClaimedCount(absl::string_view frame) {
 }
 
 // Appends msgpack values to a growing buffer whose first bytes are a
-// fixed-width array header patched by Finish().
+// fixed-width array header patched by Finish(). Values are written straight
+// into the buffer (proto/internal/put.h): one capacity check per task or
+// record, not one per value.
 class BodyWriter {
  public:
   BodyWriter();
@@ -69,7 +70,7 @@ class BodyWriter {
   // Empties the buffer, keeping its capacity.
   void Clear();
   uint32_t count() const { return count_; }
-  size_t bytes() const { return buffer_.size(); }
+  size_t bytes() const { return size_; }
 
   // Patches the element count in and returns the frame; valid until the
   // next call of any other method.
@@ -79,14 +80,22 @@ class BodyWriter {
   absl::string_view elements() const;
 
  protected:
-  msgpack::packer<msgpack::sbuffer>& packer() { return packer_; }
-  void PackValues(absl::Span<const Value> values);
+  // Room for `n` more bytes at the end of the buffer: write them from the
+  // pointer returned, then Commit() the end of what was written.
+  char* Room(size_t n) {
+    if (capacity_ - size_ < n) Grow(n);
+    return data_.get() + size_;
+  }
+  void Commit(char* end) { size_ = static_cast<size_t>(end - data_.get()); }
   void WriteRaw(absl::string_view bytes);
   uint32_t count_ = 0;
 
  private:
-  msgpack::sbuffer buffer_;
-  msgpack::packer<msgpack::sbuffer> packer_;
+  void Grow(size_t n);
+
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 // `args` as one msgpack array, for keeping a task's arguments compactly.
@@ -165,11 +174,40 @@ class BodyReader {
   std::vector<uint32_t> starts_;  // element offsets, then the frame's end
 };
 
-class TaskBatchReader : public BodyReader {
+// Checks a task batch and decodes its tasks in one pass when it is opened
+// (a worker runs every task of a batch it accepts); Get then hands a task
+// out without decoding it again.
+class TaskBatchReader {
  public:
+  TaskBatchReader() = default;
+  TaskBatchReader(const TaskBatchReader&) = delete;
+  TaskBatchReader& operator=(const TaskBatchReader&) = delete;
+
+  // As BodyReader::Open: kInvalidArgument if `frame` is not one msgpack
+  // array within the size limits. An element that is well-formed msgpack
+  // but not a task is refused by Get, not here.
+  absl::Status Open(absl::string_view frame);
+  size_t size() const { return tasks_.size(); }
   // Reads task `i` (< size()). Returns kInvalidArgument if it is malformed
   // or has more than kMaxArgs arguments.
   absl::Status Get(size_t i, TaskView* out) const;
+
+ private:
+  // A task as Open decoded it; a malformed one keeps only where it is.
+  struct Decoded {
+    uint64_t id = 0;
+    uint32_t kind_index = 0;
+    uint32_t attempt = 0;
+    uint32_t args_begin = 0;  // into args_
+    uint32_t args_count = 0;
+    uint32_t start = 0;       // offset in the frame
+    uint32_t end = 0;
+    bool ok = false;
+  };
+
+  absl::string_view frame_;
+  std::vector<Decoded> tasks_;
+  std::vector<Value> args_;  // every task's arguments, back to back
 };
 
 class RecordReader : public BodyReader {
