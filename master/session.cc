@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "master/binaries.h"
+#include "master/flag_checks.h"
 #include "master/process_limits.h"
 #include "master/stats_file.h"
 #include "proto/contract.h"
@@ -94,9 +95,8 @@ absl::Status Session::FindBinaries() {
     if (sink_ != nullptr && bin == &options_.logger_bin) continue;
     if (!bin->empty()) {
       // A typo fails now, not as a crash loop of children that cannot start.
-      if (access(bin->c_str(), X_OK) != 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--", name, "_bin=", *bin, ": not an executable file"));
+      if (absl::Status s = CheckExecutable(absl::StrCat(name, "_bin"), *bin); !s.ok()) {
+        return s;
       }
       continue;
     }
