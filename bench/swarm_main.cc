@@ -17,9 +17,10 @@
 // routed a second (records reaching the master's output), the master's CPU
 // (user + system of all its threads, /proc/PID/stat) per task and in all,
 // its RSS, the latency from a result leaving a worker to its record
-// reaching the output (p50, p99), and workers the master declared lost (it
-// says "lost remote worker"; none of these workers ever stops, so every
-// one is lost wrongly). Then SIGINT ends the batch.
+// reaching the output (p50, p99), and workers the master declared lost
+// from the start to the window's end, the note saying how many of them
+// before the window (it says "lost remote worker"; none of these workers
+// ever stops, so every one is lost wrongly). Then SIGINT ends the batch.
 //
 // File descriptors: every tcp connection is one descriptor in the master
 // (two a worker) and two in the swarm (the connection and the socket's

@@ -129,6 +129,7 @@ SwarmRow RunSwarm(const SwarmRunOptions& o) {
 
   absl::StatusOr<ProcSample> before = ReadProc(master.pid());
   const uint64_t records0 = master.records();
+  const uint64_t lost_joining = master.lost();
   const base::Instant t0 = base::Now();
   master.OpenWindow();
   pid_t window_cmd = -1;
@@ -171,7 +172,8 @@ SwarmRow RunSwarm(const SwarmRunOptions& o) {
     // Whose fault: heartbeats the swarm itself sent late.
     absl::StrAppend(&row.note, row.note.empty() ? "" : "; ", "swarm heartbeats late: ",
                     t.late_beats, " (longest gap ", t.max_beat_gap_ms, " ms); ",
-                    row.rejoins, " told to rejoin");
+                    row.rejoins, " told to rejoin; lost before the window: ",
+                    lost_joining);
   }
   if (row.joined < static_cast<uint64_t>(n)) {
     absl::StrAppend(&row.note, row.note.empty() ? "" : "; ", "only ", row.joined, " of ",
