@@ -15,10 +15,6 @@
 namespace taskfarm::master {
 namespace {
 
-double Seconds(base::Duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 const char* SlotStateName(supervise::ChildState state, bool busy) {
   using S = supervise::ChildState;
   switch (state) {
@@ -131,7 +127,7 @@ void MasterCore::SlotlessRows(Snapshot& s) const {
 Snapshot MasterCore::TakeSnapshot(base::Instant now) const {
   Snapshot s;
   s.taken = now;
-  s.elapsed_s = start_ == base::Instant{} ? 0 : Seconds(now - start_);
+  s.elapsed_s = start_ == base::Instant{} ? 0 : base::Seconds(now - start_);
   s.phase = PhaseName(phase_);
   s.finished = done();
   if (s.finished) {
