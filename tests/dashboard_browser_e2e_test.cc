@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "tests/testutil/dashboard.h"
 #include "tests/testutil/farm.h"
+#include "tests/testutil/files.h"
 #include "tests/testutil/gate.h"
 #include "tests/testutil/http.h"
 
@@ -73,6 +74,7 @@ TEST(DashboardBrowser, ShowsARunningBatchAndItsEnd) {
                                              gate.Task(), "\n", gate.Task(), "\n"));
   Process master(MasterArgv({"--workers=2", "--dashboard=127.0.0.1:0",
                              "--dashboard-linger=300s", "--format=jsonl",
+                             "--stats-json=" + dir + "/stats.json",
                              "--output=" + out, dir + "/tasks.txt"}),
                  dir);
   const int port = DashboardPort(master);
@@ -184,6 +186,21 @@ TEST(DashboardBrowser, ShowsARunningBatchAndItsEnd) {
   EXPECT_EQ(Sample(parsed, "taskfarm_batch_finished"), 1);
   EXPECT_EQ(Sample(parsed, "taskfarm_exit_code"), 1);
   EXPECT_EQ(parsed["families"]["taskfarm_task_duration_seconds"], "histogram");
+  // The summary's histogram is the same one.
+  nlohmann::json summary;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        if (!testutil::FileExists(dir + "/stats.json")) return false;
+        summary = nlohmann::json::parse(ReadFile(dir + "/stats.json"), nullptr, false);
+        return summary.is_object();
+      },
+      seconds(60)));
+  EXPECT_EQ(summary["durations"]["count"], 203);
+  EXPECT_NEAR(summary["durations"]["sum_us"].get<double>() * 1e-6,
+              Sample(parsed, "taskfarm_task_duration_seconds_sum"), 1e-6);
+  uint64_t cumulative = 0;
+  for (const auto& c : summary["durations"]["counts"]) cumulative += c.get<uint64_t>();
+  EXPECT_EQ(cumulative, 203u);
   EXPECT_EQ(parsed["families"]["taskfarm_tasks_reported"], "counter");
   EXPECT_EQ(parsed["families"]["taskfarm_workers"], "gauge");
 

@@ -8,10 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "master/dashboard/dashboard.h"
 #include "master/dashboard/view_builder.h"
 #include "master/durations.h"
 #include "master/stats.h"
 #include "proto/batch.h"
+#include "tests/testutil/http.h"
 
 namespace taskfarm::master::dashboard {
 namespace {
@@ -196,6 +198,23 @@ TEST_F(Builder, NoEtaBeforeAnythingWasDone) {
   EXPECT_EQ(s->rate, 0);
   EXPECT_LT(s->eta_s, 0);
   EXPECT_EQ(s->batch.phase, "running");
+}
+
+TEST(Dashboard, ServesWhatWasPublishedAndWantsTheNextAfterTheInterval) {
+  DashboardOptions options;
+  options.address = "127.0.0.1";
+  absl::StatusOr<std::unique_ptr<Dashboard>> d = Dashboard::Start(options, false);
+  ASSERT_TRUE(d.ok()) << d.status();
+  const base::Instant taken = base::Instant{} + std::chrono::hours(5);
+  Snapshot s;
+  s.taken = taken;
+  s.phase = "running";
+  s.total = 7;
+  (*d)->Publish(std::move(s));
+  EXPECT_EQ((*d)->next_publish(), taken + Dashboard::kPublishInterval);
+  testutil::HttpReply r = testutil::HttpGet((*d)->port(), "/status.json");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(r.body.find("\"total\":7"), std::string::npos) << r.body;
 }
 
 }  // namespace

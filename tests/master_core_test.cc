@@ -259,6 +259,45 @@ TEST_F(MasterCoreTest, AWorkerThatDiesInATaskStrikesItAndIsReplacedAtOnce) {
   EXPECT_EQ(core_->TakeSnapshot(now_).in_flight, 0u);
 }
 
+TEST_F(MasterCoreTest, TheSnapshotShowsEachSlotItsRunningTaskAndItsDeaths) {
+  Make(FarmOptions{.workers = 2, .retries = 3}, /*tasks=*/5);
+  Running();
+  core_->Advance(now_);
+  std::vector<FakeOutbox::ToWorker> batches = out_->Sent<proto::Tasks>();
+  ASSERT_FALSE(batches.empty());
+  const uint64_t batch_id = std::get<proto::Tasks>(batches[0].message).batch_id;
+  const uint64_t first_id = testutil::DispatcherHarness::Decode(*batches[0].body).ids[0];
+  // Worker 1 runs the first task of its first batch, for 2 s now.
+  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             now_.time_since_epoch()).count();
+  out_->pages.at(1)->Begin(batch_id, 0, now_ns - 2'000'000'000);
+  Snapshot s = core_->TakeSnapshot(now_);
+  EXPECT_EQ(s.phase, "running");
+  ASSERT_EQ(s.workers.size(), 2u);
+  EXPECT_EQ(s.workers[0].name, "worker 1");
+  EXPECT_EQ(s.workers[0].pid, out_->pids.at(1));
+  EXPECT_EQ(s.workers[0].host, "h");
+  EXPECT_EQ(s.workers[0].state, "busy");
+  EXPECT_EQ(s.workers[0].task, absl::StrCat("#", first_id, " fib ", first_id));
+  EXPECT_DOUBLE_EQ(s.workers[0].running_s, 2.0);
+  EXPECT_EQ(s.workers[1].name, "worker 2");
+  EXPECT_EQ(s.workers[1].state, "starting");  // no hello yet
+  EXPECT_EQ(s.total, 5u);
+  EXPECT_EQ(s.queued + s.in_flight, 5u);
+  EXPECT_EQ(s.logger_state, "up");
+
+  // It dies in that task: its slot shows the death and the replacement.
+  core_->OnSlotExited(1, supervise::ExitStatus{true, SIGSEGV}, now_);
+  core_->Advance(now_);
+  s = core_->TakeSnapshot(now_);
+  EXPECT_EQ(s.workers[0].restarts, 1u);
+  EXPECT_EQ(s.workers[0].pid, out_->pids.at(1)) << "the replacement's pid";
+  EXPECT_EQ(s.workers[0].state, "starting");
+  EXPECT_TRUE(s.workers[0].task.empty());
+  EXPECT_EQ(s.worker_deaths, 1u);
+  EXPECT_EQ(s.in_flight, 0u);
+}
+
 TEST_F(MasterCoreTest, SpawnFailuresAreDeathsAtOnceAndEndAsACrashLoop) {
   FarmOptions options{.workers = 2};
   options.restart.min_delay = milliseconds(10);
