@@ -25,6 +25,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/testutil/farm.h"
+#include "tests/testutil/gate.h"
 #include "tests/testutil/remote.h"
 
 namespace taskfarm::testing {
@@ -194,8 +195,12 @@ TEST(HostileFaults, ManyWorkersStartAtAPaceAndNoTaskCrashes) {
 TEST(HostileFaults, SigtermWhileManyWorkersStartStopsAtOnce) {
   const std::string dir = TempDir("many"), tmp = ShortTempDir();
   const std::string out = dir + "/out.jsonl";
+  // The gate is never opened: the batch cannot end before the signal, on a
+  // machine of any speed (the sleeps alone took 12 s on a loaded machine,
+  // and once ended before the test had seen its three records).
+  const Gate gate(dir);
   Process master(MasterArgv({"--workers=300", "--format=jsonl", "--output=" + out,
-                             "--tasks=sleep 1000; sleep 1..2000"}),
+                             "--tasks=" + gate.Task() + "; sleep 1000; sleep 1..2000"}),
                  dir, "", {"TMPDIR=" + tmp});
   ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(out)).size() >= 3; }, seconds(120)))
       << master.err();
