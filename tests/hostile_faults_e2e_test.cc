@@ -161,8 +161,9 @@ TEST(HostileFaults, TooFewOpenFilesIsAClearErrorNotAnAbort) {
 TEST(HostileFaults, SighupStopsTheBatchInOrder) {
   const std::string dir = TempDir("hup"), tmp = ShortTempDir();
   const std::string out = dir + "/out.jsonl";
+  const Gate gate(dir);  // never opened: the batch cannot end before the signal
   Process master(MasterArgv({"--workers=2", "--format=jsonl", "--output=" + out,
-                             "--tasks=sleep 100; sleep 1..400"}),
+                             "--tasks=sleep 100; sleep 1..400; " + gate.Task()}),
                  dir, "", {"TMPDIR=" + tmp});
   ASSERT_TRUE(WaitFor([&] { return Lines(ReadFile(out)).size() >= 5; }, seconds(60)))
       << master.err();
