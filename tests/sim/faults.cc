@@ -124,6 +124,11 @@ void World::ApplyFault(const Fault& f) {
     case FaultKind::kWorkerDropsBatch:
       if ((w = PickWorker(f.arg, [](SimWorker&) { return true; }))) w->DropNextBatch();
       break;
+    case FaultKind::kBatchLate:
+      if ((w = PickWorker(f.arg, [](SimWorker&) { return true; }))) {
+        w->late_next = true;
+      }
+      break;
     case FaultKind::kSpawnFailures:
       spawn_failures_ += f.arg;
       spawn_failures_applied_ += f.arg;
@@ -141,7 +146,8 @@ void World::ApplyFault(const Fault& f) {
                                                     f.kind != FaultKind::kStop &&
                                                     f.kind != FaultKind::kKillRemote &&
                                                     f.kind != FaultKind::kBadFrame &&
-                                                    f.kind != FaultKind::kWorkerDropsBatch));
+                                                    f.kind != FaultKind::kWorkerDropsBatch &&
+                                                    f.kind != FaultKind::kBatchLate));
   if (counted) {
     ++figures_.faults;
     applied_.insert(f.kind);

@@ -63,6 +63,7 @@ const char* FaultKindName(FaultKind kind) {
     case FaultKind::kSignal: return "signal";
     case FaultKind::kSecondSignal: return "second-signal";
     case FaultKind::kWorkerDropsBatch: return "drops-batch";
+    case FaultKind::kBatchLate: return "batch-late";
   }
   return "?";
 }

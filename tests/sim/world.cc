@@ -255,7 +255,18 @@ void World::SendTasks(size_t port, absl::string_view identity,
   if (w->stopped() || (w->remote() && hosts_[w->host()].cut)) {
     for (uint64_t id : sent_ids_) TroubleFor(id);  // it will be lost
   }
-  const base::Instant at = Deliver(&w->last_in[0]);
+  base::Instant at = Deliver(&w->last_in[0]);
+  if (w->late_next) {
+    // Held up (behind thousands of others, say) for longer than the
+    // worker may seem idle; its heartbeats, on their own connection, and
+    // what follows on this one, wait or overtake as in ZeroMQ.
+    w->late_next = false;
+    const master::FarmOptions& o = scenario_.options;
+    at = w->last_in[0] = std::max(at, now_ + 5 * o.heartbeat * o.liveness);
+    Trace(absl::StrCat("batch ", header.batch_id, " is held up until ",
+                       std::chrono::duration<double, std::milli>(at - start_).count(),
+                       " ms"));
+  }
   Network(w->remote() ? w->host() : -1, at,
           [w, g = w->gen(), message = proto::Message(header), body] {
             if (w->gen() == g) w->OnMessage(false, message, body);
