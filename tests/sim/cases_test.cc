@@ -114,6 +114,25 @@ TEST(SimulatorCase, ABatchInTransitIsNotTakenBackFromAnIdleWorker) {
   }
 }
 
+// The other side of the case above: a batch that never reaches its worker
+// (ZeroMQ drops what a broken connection held, and reconnects) must not
+// leave the run waiting for ever. After 10 x --liveness idle heartbeats it
+// runs elsewhere, with no strike (the worker never had it).
+TEST(SimulatorCase, ABatchThatNeverArrivesRunsAgainWithoutAStrike) {
+  Scenario s = Local(1, Tasks(TaskKind::kSlow, 12, 200));
+  s.options.retries = 1;
+  s.faults.push_back(Fault{FaultKind::kBatchLost, 3, 0});
+  RunResult r = RunScenario(s);
+  EXPECT_TRUE(r.ok) << Report(s, r, 80);
+  EXPECT_EQ(r.exit_code, proto::master_exit::kOk) << Report(s, r, 80);
+  EXPECT_EQ(r.figures.faults, 1u);
+  int late = 0;
+  for (const std::string& line : r.says) {
+    late += line.find("has not received 1 batch(es)") != std::string::npos;
+  }
+  EXPECT_EQ(late, 1) << Report(s, r, 80);
+}
+
 // Found by the simulator (seed 851): results lost on a remote host's link
 // while it was briefly cut (shorter than the liveness) left their batch
 // waiting for ever: the worker, alive, said it was idle.

@@ -125,8 +125,10 @@ void World::ApplyFault(const Fault& f) {
       if ((w = PickWorker(f.arg, [](SimWorker&) { return true; }))) w->DropNextBatch();
       break;
     case FaultKind::kBatchLate:
+    case FaultKind::kBatchLost:
       if ((w = PickWorker(f.arg, [](SimWorker&) { return true; }))) {
-        w->late_next = true;
+        w->next_batch = f.kind == FaultKind::kBatchLate ? SimWorker::NextBatch::kLate
+                                                        : SimWorker::NextBatch::kLost;
       }
       break;
     case FaultKind::kSpawnFailures:
@@ -147,7 +149,8 @@ void World::ApplyFault(const Fault& f) {
                                                     f.kind != FaultKind::kKillRemote &&
                                                     f.kind != FaultKind::kBadFrame &&
                                                     f.kind != FaultKind::kWorkerDropsBatch &&
-                                                    f.kind != FaultKind::kBatchLate));
+                                                    f.kind != FaultKind::kBatchLate &&
+                                                    f.kind != FaultKind::kBatchLost));
   if (counted) {
     ++figures_.faults;
     applied_.insert(f.kind);

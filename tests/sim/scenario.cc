@@ -64,6 +64,7 @@ const char* FaultKindName(FaultKind kind) {
     case FaultKind::kSecondSignal: return "second-signal";
     case FaultKind::kWorkerDropsBatch: return "drops-batch";
     case FaultKind::kBatchLate: return "batch-late";
+    case FaultKind::kBatchLost: return "batch-lost";
   }
   return "?";
 }

@@ -57,8 +57,10 @@ enum class FaultKind {
   kWorkerDropsBatch, // a worker drops the next batch it is sent
   // Made by hand only (seeds draw the kinds above, so that a seed keeps
   // its scenario):
-  kBatchLate        // a worker's next batch arrives 5 x liveness late,
+  kBatchLate,       // a worker's next batch arrives 5 x liveness late,
                     // overtaken by its heartbeats (a backed-up master queue)
+  kBatchLost        // a worker's next batch never arrives (dropped with a
+                    // connection that ZeroMQ remade), the worker lives on
 };
 inline constexpr int kFaultKindCount = 14;  // the kinds seeds draw from
 const char* FaultKindName(FaultKind kind);

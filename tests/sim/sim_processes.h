@@ -88,7 +88,9 @@ class SimWorker {
   // heartbeat socket) arrives: messages on one connection keep their order.
   base::Instant last_out[2] = {};  // to the master
   base::Instant last_in[2] = {};   // from the master
-  bool late_next = false;  // fault: its next batch arrives late (world.cc)
+  // Fault: how its next batch travels (world.cc).
+  enum class NextBatch { kOnTime, kLate, kLost };
+  NextBatch next_batch = NextBatch::kOnTime;
 
  private:
   struct Batch {

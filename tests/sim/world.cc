@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -255,12 +256,16 @@ void World::SendTasks(size_t port, absl::string_view identity,
   if (w->stopped() || (w->remote() && hosts_[w->host()].cut)) {
     for (uint64_t id : sent_ids_) TroubleFor(id);  // it will be lost
   }
+  const SimWorker::NextBatch how = std::exchange(w->next_batch, SimWorker::NextBatch::kOnTime);
+  if (how == SimWorker::NextBatch::kLost) {
+    Trace(absl::StrCat("batch ", header.batch_id, " is lost on the way"));
+    return;
+  }
   base::Instant at = Deliver(&w->last_in[0]);
-  if (w->late_next) {
+  if (how == SimWorker::NextBatch::kLate) {
     // Held up (behind thousands of others, say) for longer than the
-    // worker may seem idle; its heartbeats, on their own connection, and
-    // what follows on this one, wait or overtake as in ZeroMQ.
-    w->late_next = false;
+    // worker may seem idle; its heartbeats, on their own connection,
+    // overtake it; what follows on this one waits behind it.
     const master::FarmOptions& o = scenario_.options;
     at = w->last_in[0] = std::max(at, now_ + 5 * o.heartbeat * o.liveness);
     Trace(absl::StrCat("batch ", header.batch_id, " is held up until ",
