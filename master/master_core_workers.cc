@@ -18,7 +18,7 @@ namespace {
 namespace exit = proto::master_exit;
 
 // A batch sent to an idle worker that has not arrived after this many times
-// --liveness heartbeats is taken as lost on the way (OnBatchesLate).
+// --liveness heartbeats is taken as lost on the way (TakeBackIdle).
 constexpr uint32_t kLateBeats = 10;
 
 // The task of a one-record frame as a line: "crash SIGSEGV".
@@ -313,7 +313,7 @@ void MasterCore::TakeBackIdle(WorkerEntry& w, const proto::Heartbeat& hb,
     // they come after all, their results are stale and dropped.
     out_->Say(absl::StrFormat(
         "taskfarm: worker %d on %s has not received %d batch(es) sent to it "
-        "%d heartbeats ago: they run again",
+        "in %d heartbeats: they run again",
         w.pid, w.host, w.batches_sent - hb.batches,
         kLateBeats * options_.liveness));
     loss.reason = "its batch never arrived";
