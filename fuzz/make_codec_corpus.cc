@@ -39,7 +39,7 @@ std::vector<std::pair<std::string, std::string>> Seeds() {
       {"fatal", Fatal{.batch_id = 1, .index = 2, .kind = FatalKind::kOom,
                       .reason = "std::bad_alloc"}},
       {"heartbeat", Heartbeat{.worker_id = "w1", .batch_id = 1,
-                              .running_ms = 9, .rss_kb = 1024}},
+                              .running_ms = 9, .rss_kb = 1024, .batches = 2}},
       {"shutdown", Shutdown{.reason = "done"}},
       {"logger_hello", LoggerHello{.pid = 43}},
       {"logger_welcome", LoggerWelcome{.total = 100}},

@@ -142,6 +142,10 @@ class MasterCore : private supervise::SlotActions {
                const proto::Fatal& fatal, base::Instant now);
   void OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
                    base::Instant now);
+  // `w` said it is idle for too long while it holds batches: they were
+  // lost (dropped, their results lost, or never delivered). Run elsewhere.
+  void TakeBackIdle(WorkerEntry& w, const proto::Heartbeat& hb,
+                    base::Instant now);
   void Welcome(WorkerEntry& w);
   void Retire(WorkerEntry& w, base::Instant now);
   void LoseWorker(WorkerId id, const Loss& loss, base::Instant now);

@@ -17,6 +17,10 @@ namespace {
 
 namespace exit = proto::master_exit;
 
+// A batch sent to an idle worker that has not arrived after this many times
+// --liveness heartbeats is taken as lost on the way (TakeBackIdle).
+constexpr uint32_t kLateBeats = 10;
+
 // The task of a one-record frame as a line: "crash SIGSEGV".
 std::string RecordTask(absl::string_view frame) {
   proto::RecordReader reader;
@@ -261,24 +265,21 @@ void MasterCore::OnFatal(WorkerEntry& w, size_t port,
 
 void MasterCore::OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
                              base::Instant now) {
+  // A batch reached it since its last beat: it starts afresh.
+  if (hb.batches != w.last_heartbeat.batches) w.idle_beats = 0;
   w.last_heartbeat = hb;
   w.last_heartbeat_at = now;
   // A worker that says, heartbeat after heartbeat, that it runs nothing,
   // while it holds batches and sends no results, has lost them: it dropped
-  // a batch, or they or its results were lost on the way. They run again.
+  // a batch, or its results were lost on the way. They run again. A batch
+  // sent to it that has yet to arrive is not lost, only late (the master's
+  // queue may be seconds long, and heartbeats overtake it): it is given
+  // kLateBeats times longer.
   if (hb.batch_id == 0 && dispatcher_.Busy(w.id)) {
-    if (++w.idle_beats > options_.liveness) {
+    const bool arrived = hb.batches >= w.batches_sent;
+    if (++w.idle_beats > (arrived ? 1 : kLateBeats) * options_.liveness) {
       w.idle_beats = 0;
-      out_->Say(absl::StrFormat(
-          "taskfarm: worker %d on %s holds tasks it does not run (a batch or "
-          "its results were lost): they run again",
-          w.pid, w.host));
-      Loss loss{proto::TaskStatus::kCrashed,
-                "its batch or its results were lost", w.pid, std::nullopt};
-      loss.silent = true;
-      Report(dispatcher_.TakeBack(w.id, loss), now);
-      // Spent (--max-tasks-per-worker) with nothing left: recycle it now.
-      if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
+      TakeBackIdle(w, hb, now);
       return;
     }
   } else {
@@ -294,6 +295,34 @@ void MasterCore::OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
                     std::make_pair(hb.batch_id, hb.index)},
                now);
   }
+}
+
+void MasterCore::TakeBackIdle(WorkerEntry& w, const proto::Heartbeat& hb,
+                              base::Instant now) {
+  Loss loss{proto::TaskStatus::kCrashed, "", w.pid, std::nullopt};
+  if (hb.batches >= w.batches_sent) {
+    out_->Say(absl::StrFormat(
+        "taskfarm: worker %d on %s holds tasks it does not run (a batch or "
+        "its results were lost): they run again",
+        w.pid, w.host));
+    loss.reason = "its batch or its results were lost";
+    loss.silent = true;
+  } else {
+    // Most likely dropped with a broken connection (ZeroMQ reconnects
+    // silently). The worker never had them: no task is to blame. Should
+    // they come after all, their results are stale and dropped.
+    out_->Say(absl::StrFormat(
+        "taskfarm: worker %d on %s has not received %d batch(es) sent to it "
+        "in %d heartbeats: they run again",
+        w.pid, w.host, w.batches_sent - hb.batches,
+        kLateBeats * options_.liveness));
+    loss.reason = "its batch never arrived";
+    loss.idle = true;
+    w.batches_sent = hb.batches;
+  }
+  Report(dispatcher_.TakeBack(w.id, loss), now);
+  // Spent (--max-tasks-per-worker) with nothing left: recycle it now.
+  if (w.retiring && !dispatcher_.Busy(w.id)) Retire(w, now);
 }
 
 void MasterCore::Retire(WorkerEntry& w, base::Instant now) {
@@ -368,6 +397,7 @@ void MasterCore::Dispatch(base::Instant now) {
     out_->SendTasks(w.port, w.task_identity, proto::Tasks{b.batch_id, b.count},
                     b.body);
     w.idle_beats = 0;
+    ++w.batches_sent;
     stats_.TasksSent(now, b.body->size());
     if (dispatcher_.Spent(w.id) && !w.retiring) {
       // Its successor starts now, while it finishes: no capacity gap.

@@ -46,6 +46,8 @@ struct WorkerEntry {
   base::Instant last_heartbeat_at{};
   uint64_t tasks_done = 0;
   uint32_t idle_beats = 0;    // heartbeats saying idle while it holds batches
+  uint64_t batches_sent = 0;  // task batches sent (its heartbeats say how
+                              // many it received: the rest are on the way)
 };
 
 class WorkerTable {

@@ -30,7 +30,8 @@ auto Fields(Fatal& m) {
   return std::tie(m.batch_id, m.index, m.kind, m.reason);
 }
 auto Fields(Heartbeat& m) {
-  return std::tie(m.worker_id, m.batch_id, m.index, m.running_ms, m.rss_kb);
+  return std::tie(m.worker_id, m.batch_id, m.index, m.running_ms, m.rss_kb,
+                  m.batches);
 }
 auto Fields(Shutdown& m) { return std::tie(m.reason); }
 auto Fields(LoggerHello& m) { return std::tie(m.pid); }

@@ -28,7 +28,7 @@ namespace taskfarm::proto {
 
 // Bumped whenever a message changes shape; peers with another version are
 // refused at hello.
-inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr uint32_t kProtocolVersion = 2;  // 2: Heartbeat.batches
 
 enum class MessageType : uint8_t {
   kHello = 1,
@@ -139,6 +139,10 @@ struct Heartbeat {
   uint32_t index = 0;        // task within it
   uint64_t running_ms = 0;   // how long that task has run
   uint64_t rss_kb = 0;
+  // Task batches received so far on this connection: the master counts an
+  // idle worker as having lost a batch only once every batch sent to it
+  // has arrived (a batch still on the way is not lost).
+  uint64_t batches = 0;
 
   friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
 };

@@ -74,7 +74,8 @@ std::vector<Sample> Samples() {
                                           .batch_id = kU64Max,
                                           .index = kU32Max,
                                           .running_ms = kU64Max,
-                                          .rss_kb = kU64Max}},
+                                          .rss_kb = kU64Max,
+                                          .batches = kU64Max - 2}},
       {MessageType::kShutdown, Shutdown{.reason = "SIGTERM " + kUnicode}},
       {MessageType::kLoggerHello, LoggerHello{.pid = kI64Max}},
       {MessageType::kLoggerWelcome, LoggerWelcome{.total = kU64Max}},
@@ -175,7 +176,8 @@ TEST(Codec, WritesTheDocumentedWireForm) {
 TEST(Codec, DecodesWiderIntegerEncodings) {
   // Another msgpack writer may use an array16 header and uint64 fields.
   std::string frame =
-      PackSeq(Raw{"\xdc\x00\x03"s}, Raw{"\xcf"s}, Raw{"\0\0\0\0\0\0\0\x01"s},
+      PackSeq(Raw{"\xdc\x00\x03"s}, Raw{"\xcf"s},
+              Raw{"\0\0\0\0\0\0\0"s + static_cast<char>(kV)},
               Raw{"\xcc\x0b"s}, Raw{"\xcd\x00\x07"s});
   absl::StatusOr<Message> decoded = Codec::Decode(frame);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
@@ -240,7 +242,9 @@ TEST(Codec, RejectsWrongFieldCount) {
       {{"ack without seq", Pack(kV, 11u)},
        {"ack with two fields", Pack(kV, 11u, 7u, 8u)},
        {"hello with one field", Pack(kV, 1u, std::string("w"))},
-       {"progress with four fields", Pack(kV, 12u, 1u, 2u, 3u, 4u)}},
+       {"progress with four fields", Pack(kV, 12u, 1u, 2u, 3u, 4u)},
+       {"heartbeat without its batch count",
+        Pack(kV, 6u, std::string("w"), 1u, 0u, 9u, 1024u)}},
       /*envelope_is_bad=*/false);
 }
 

@@ -2,8 +2,9 @@
 // ipc in a short temp directory, speaking proto/ by hand), for what the
 // worker must answer: a batch it cannot take is refused with a
 // BadBatch naming it (never dropped in silence), and it goes on
-// serving; Shutdown{"recycled"} ends it with kExitRecycled, so that a
-// supervisor starts another; any other Shutdown with 0.
+// serving, its heartbeats counting every batch it received;
+// Shutdown{"recycled"} ends it with kExitRecycled, so that a supervisor
+// starts another; any other Shutdown with 0.
 
 #include <signal.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@ class FakeMaster {
 
   std::string endpoint() const { return "ipc://" + dir_ + "/work"; }
   const std::string& dir() const { return dir_; }
+  uint64_t batches() const { return batches_; }
 
   // The next message from the worker's task socket, decoded, with its body
   // (if any); nullopt if none came within `timeout`.
@@ -62,6 +64,7 @@ class FakeMaster {
       EXPECT_TRUE(m.ok()) << m.status();
       if (!m.ok()) continue;
       if (identity[0] == 'H') {  // a heartbeat: answer it, as a master does
+        if (const auto* hb = std::get_if<proto::Heartbeat>(&*m)) batches_ = hb->batches;
         (void)socket_.Send({identity, proto::Codec::Encode(proto::Heartbeat{})});
         continue;
       }
@@ -70,6 +73,16 @@ class FakeMaster {
       return std::make_pair(*std::move(m), std::move(body));
     }
     return std::nullopt;
+  }
+
+  // Waits until a heartbeat says the worker received `batches` batches (no
+  // other message may come meanwhile); whether one did within `timeout`.
+  bool HeartbeatSays(uint64_t batches, milliseconds timeout = milliseconds(30000)) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (batches_ != batches && std::chrono::steady_clock::now() < end) {
+      if (auto m = Next(milliseconds(100))) ADD_FAILURE() << "message " << m->first.index();
+    }
+    return batches_ == batches;
   }
 
   void Send(const proto::Message& m, std::optional<std::string> body = {}) {
@@ -86,6 +99,7 @@ class FakeMaster {
   zmq::context_t context_;
   proto::Transport socket_;
   std::string worker_;
+  uint64_t batches_ = 0;  // as its last heartbeat said
 };
 
 // The worker's hello, then the Welcome; returns the index of `kind`.
@@ -144,6 +158,9 @@ TEST(WorkerProtocol, RefusesABatchItCannotTakeAndGoesOn) {
   ASSERT_NE(results, nullptr);
   EXPECT_EQ(results->batch_id, 9u);
   EXPECT_EQ(results->count, 2u);
+  // Its heartbeats count the batches it received, refused ones too (the
+  // master tells a batch lost from one still on its way by this).
+  EXPECT_TRUE(master.HeartbeatSays(3)) << "heartbeats say " << master.batches();
   master.Send(proto::Shutdown{"done"});
   EXPECT_EQ(worker.Wait(seconds(30)), worker::kExitOk) << worker.err();
 }

@@ -108,7 +108,8 @@ void HeartbeatThread::Loop() {
     }
     if (now >= next_beat) {
       proto::Heartbeat hb{worker_id_, batch, state_->index.load(),
-                          static_cast<uint64_t>(running_ms), RssKb()};
+                          static_cast<uint64_t>(running_ms), RssKb(),
+                          batches_.load(std::memory_order_relaxed)};
       (void)socket.Send({proto::Codec::Encode(hb)}, zmq::send_flags::dontwait);
       next_beat = now + interval;
     }

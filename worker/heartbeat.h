@@ -2,7 +2,9 @@
 //
 // HeartbeatThread keeps the master informed while the main thread computes:
 // on its own DEALER socket (routing id "H" + worker id) it sends a Heartbeat
-// every interval, saying which task runs and for how long. It also
+// every interval, saying which task runs and for how long, and how many
+// task batches the main thread has received on this connection (so the
+// master can tell a batch lost from one still on its way). It also
 //  - notices the master's heartbeats, and flags the master as lost when none
 //    came for liveness intervals (the main thread then gives up or
 //    reconnects); a Rejoin from the master (it forgot this worker) is
@@ -54,6 +56,10 @@ class HeartbeatThread {
   void Configure(std::chrono::milliseconds interval, uint32_t liveness,
                  uint64_t timeout_ms);
 
+  // The main thread read one more task batch from the master (counted even
+  // if it then refuses it). Said in every heartbeat from now on.
+  void BatchReceived() { batches_.fetch_add(1, std::memory_order_relaxed); }
+
   // Whether the master has been silent for liveness intervals.
   bool master_lost() const { return master_lost_.load(); }
   // Milliseconds since the master was last heard (or since Start).
@@ -81,6 +87,7 @@ class HeartbeatThread {
   std::atomic<bool> heard_{false};
   std::atomic<bool> rejoin_{false};
   std::atomic<int64_t> master_seen_ms_{0};
+  std::atomic<uint64_t> batches_{0};
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // eventfd: Stop() wakes the thread's poll
   std::thread thread_;

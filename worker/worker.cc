@@ -294,12 +294,13 @@ Worker::Outcome Worker::Serve(zmq::context_t& context, proto::RunState* state,
     if (queue.empty()) continue;
     proto::Parts parts = std::move(queue.front());
     queue.pop_front();
+    absl::StatusOr<proto::MessageType> type =
+        proto::Codec::PeekType(proto::View(parts[0]));
+    if (type.ok() && *type == proto::MessageType::kTasks) heartbeat.BatchReceived();
 
     absl::StatusOr<proto::Message> message =
         proto::Codec::Decode(proto::View(parts[0]));
     if (!message.ok()) {
-      absl::StatusOr<proto::MessageType> type =
-          proto::Codec::PeekType(proto::View(parts[0]));
       if (type.ok() && *type == proto::MessageType::kTasks) {
         RefuseBatch(socket, 0, message.status());  // which one is unknown
       } else {

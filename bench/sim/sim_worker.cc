@@ -94,6 +94,7 @@ void SimWorker::OnTaskSocket(base::Instant now) {
       welcomed_ = true;
       beat_interval_ = std::chrono::milliseconds(std::max<uint32_t>(welcome->heartbeat_ms, 1));
     } else if (const auto* tasks = std::get_if<proto::Tasks>(&*message)) {
+      ++batches_;  // received, as worker/worker.cc counts it: said in beats
       if (parts.size() == 2) {
         OnTasks(*tasks, parts[1], now);
       } else {
@@ -182,7 +183,7 @@ void SimWorker::OnTimer(base::Instant now) {
                                             settings_.task_time)
                                             .count())
                 : 0,
-        0};
+        0, batches_};
     if (!heartbeats_.Send({proto::Codec::Encode(beat)}, zmq::send_flags::dontwait).ok()) {
       counters_->errors.fetch_add(1, std::memory_order_relaxed);
     }

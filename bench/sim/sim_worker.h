@@ -102,6 +102,7 @@ class SimWorker {
   proto::TaskView task_;
   proto::RecordWriter writer_;
   std::deque<Held> held_;
+  uint64_t batches_ = 0;  // task batches received, for the heartbeats
   base::Instant running_until_;  // when the front batch is done
   base::Instant next_beat_ = base::Instant::max();
   base::Instant last_beat_;  // when the last heartbeat went out

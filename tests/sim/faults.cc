@@ -124,6 +124,13 @@ void World::ApplyFault(const Fault& f) {
     case FaultKind::kWorkerDropsBatch:
       if ((w = PickWorker(f.arg, [](SimWorker&) { return true; }))) w->DropNextBatch();
       break;
+    case FaultKind::kBatchLate:
+    case FaultKind::kBatchLost:
+      if ((w = PickWorker(f.arg, [](SimWorker&) { return true; }))) {
+        w->next_batch = f.kind == FaultKind::kBatchLate ? SimWorker::NextBatch::kLate
+                                                        : SimWorker::NextBatch::kLost;
+      }
+      break;
     case FaultKind::kSpawnFailures:
       spawn_failures_ += f.arg;
       spawn_failures_applied_ += f.arg;
@@ -141,7 +148,9 @@ void World::ApplyFault(const Fault& f) {
                                                     f.kind != FaultKind::kStop &&
                                                     f.kind != FaultKind::kKillRemote &&
                                                     f.kind != FaultKind::kBadFrame &&
-                                                    f.kind != FaultKind::kWorkerDropsBatch));
+                                                    f.kind != FaultKind::kWorkerDropsBatch &&
+                                                    f.kind != FaultKind::kBatchLate &&
+                                                    f.kind != FaultKind::kBatchLost));
   if (counted) {
     ++figures_.faults;
     applied_.insert(f.kind);

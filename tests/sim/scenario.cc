@@ -63,6 +63,8 @@ const char* FaultKindName(FaultKind kind) {
     case FaultKind::kSignal: return "signal";
     case FaultKind::kSecondSignal: return "second-signal";
     case FaultKind::kWorkerDropsBatch: return "drops-batch";
+    case FaultKind::kBatchLate: return "batch-late";
+    case FaultKind::kBatchLost: return "batch-lost";
   }
   return "?";
 }

@@ -54,9 +54,15 @@ enum class FaultKind {
   kSpawnFailures,   // the next spawns fail (fork: EAGAIN)
   kSignal,          // SIGINT, SIGTERM, SIGQUIT or SIGHUP to the master
   kSecondSignal,    // ... and another
-  kWorkerDropsBatch // a worker drops the next batch it is sent
+  kWorkerDropsBatch, // a worker drops the next batch it is sent
+  // Made by hand only (seeds draw the kinds above, so that a seed keeps
+  // its scenario):
+  kBatchLate,       // a worker's next batch arrives 5 x liveness late,
+                    // overtaken by its heartbeats (a backed-up master queue)
+  kBatchLost        // a worker's next batch never arrives (dropped with a
+                    // connection that ZeroMQ remade), the worker lives on
 };
-inline constexpr int kFaultKindCount = 14;
+inline constexpr int kFaultKindCount = 14;  // the kinds seeds draw from
 const char* FaultKindName(FaultKind kind);
 
 // How a bad results frame is bad.

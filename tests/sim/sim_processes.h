@@ -88,6 +88,9 @@ class SimWorker {
   // heartbeat socket) arrives: messages on one connection keep their order.
   base::Instant last_out[2] = {};  // to the master
   base::Instant last_in[2] = {};   // from the master
+  // Fault: how its next batch travels (world.cc).
+  enum class NextBatch { kOnTime, kLate, kLost };
+  NextBatch next_batch = NextBatch::kOnTime;
 
  private:
   struct Batch {
@@ -145,6 +148,7 @@ class SimWorker {
   std::optional<int> fatal_exit_;  // Fatal sent: exit with this on reply
   std::optional<BadFrame> bad_frame_;
   bool drop_next_ = false;
+  uint64_t batches_ = 0;  // received on this connection: said in heartbeats
   std::set<uint64_t> outstanding_;  // sent to it, not reported by it
 };
 

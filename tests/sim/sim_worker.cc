@@ -66,6 +66,7 @@ void SimWorker::Connect(base::Duration delay) {
   chunk_.clear();
   running_ = false;
   index_ = 0;
+  batches_ = 0;
   rejoin_ = false;
   connected_ = last_heard_ = world_->now();
   world_->Route(this, true);
@@ -88,7 +89,7 @@ void SimWorker::Beat() {
                                            .count())
                : 0;
   proto::Heartbeat hb{worker_id_, running_ ? queue_.front().batch_id : 0,
-                      index_, running_ms, 8000};
+                      index_, running_ms, 8000, batches_};
   world_->ToMaster(*this, true, proto::Codec::Encode(hb), std::nullopt);
   const base::Duration limit =
       welcomed_ ? heartbeat_ * liveness_
@@ -116,6 +117,7 @@ void SimWorker::OnMessage(bool heartbeat_socket, const proto::Message& message,
     timeout_ms_ = welcome->timeout_ms;
   } else if (std::holds_alternative<proto::Tasks>(message)) {
     if (heartbeat_socket || body == nullptr) return;
+    ++batches_;
     queue_.push_back(Batch{std::get<proto::Tasks>(message).batch_id, body});
     if (drop_next_) {  // "bad frame: batch too large": dropped unread
       drop_next_ = false;

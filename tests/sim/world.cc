@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -255,7 +256,22 @@ void World::SendTasks(size_t port, absl::string_view identity,
   if (w->stopped() || (w->remote() && hosts_[w->host()].cut)) {
     for (uint64_t id : sent_ids_) TroubleFor(id);  // it will be lost
   }
-  const base::Instant at = Deliver(&w->last_in[0]);
+  const SimWorker::NextBatch how = std::exchange(w->next_batch, SimWorker::NextBatch::kOnTime);
+  if (how == SimWorker::NextBatch::kLost) {
+    Trace(absl::StrCat("batch ", header.batch_id, " is lost on the way"));
+    return;
+  }
+  base::Instant at = Deliver(&w->last_in[0]);
+  if (how == SimWorker::NextBatch::kLate) {
+    // Held up (behind thousands of others, say) for longer than the
+    // worker may seem idle; its heartbeats, on their own connection,
+    // overtake it; what follows on this one waits behind it.
+    const master::FarmOptions& o = scenario_.options;
+    at = w->last_in[0] = std::max(at, now_ + 5 * o.heartbeat * o.liveness);
+    Trace(absl::StrCat("batch ", header.batch_id, " is held up until ",
+                       std::chrono::duration<double, std::milli>(at - start_).count(),
+                       " ms"));
+  }
   Network(w->remote() ? w->host() : -1, at,
           [w, g = w->gen(), message = proto::Message(header), body] {
             if (w->gen() == g) w->OnMessage(false, message, body);
