@@ -43,15 +43,27 @@ void Complain(const absl::Status& s) {
   std::fprintf(stderr, "logger: %s\n", std::string(s.message()).c_str());
 }
 
+// True if SIGTERM is among the signals waiting on `signal_fd`.
+bool TakeSigterm(int signal_fd) {
+  bool term = false;
+  signalfd_siginfo info;
+  while (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
+    term = term || info.ssi_signo == SIGTERM;
+  }
+  return term;
+}
+
 // Waits for the master's LoggerWelcome on `socket`: true once it came,
-// false if the master said shut down first or a signal arrived on
-// `signal_fd` (the batch ended before its input checked out).
+// false if the master said shut down first or SIGTERM arrived on
+// `signal_fd` (the batch ended before its input checked out, or the master
+// died). SIGINT (^C reaches the whole process group) is left to the
+// master, which stops the batch and then says shut down.
 bool AwaitWelcome(proto::Transport& socket, int signal_fd) {
   for (;;) {
     zmq::pollitem_t items[] = {{socket.socket().handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, signal_fd, ZMQ_POLLIN, 0}};
     (void)proto::Poll(absl::MakeSpan(items), std::chrono::milliseconds(-1));
-    if (items[1].revents & ZMQ_POLLIN) return false;
+    if ((items[1].revents & ZMQ_POLLIN) && TakeSigterm(signal_fd)) return false;
     for (;;) {
       absl::StatusOr<std::optional<proto::Parts>> in =
           socket.Recv(kMaxParts, zmq::recv_flags::dontwait);

@@ -228,6 +228,28 @@ TEST(LoggerProcess, OpensNothingBeforeTheWelcome) {
   EXPECT_EQ(master.logger().err(), "");
 }
 
+// ^C reaches the whole process group: before the welcome the logger leaves
+// it to the master (which stops the batch and says so); SIGTERM (the
+// master died) ends it at once, the output untouched.
+TEST(LoggerProcess, BeforeTheWelcomeSigintIsTheMastersAndSigtermEndsIt) {
+  const std::string dir = testing::TempDir("unwelcomed_signals");
+  const std::string out = dir + "/out.jsonl";
+  FakeMaster master({"--output=" + out});
+  ASSERT_TRUE(master.WaitHello()) << master.logger().err();
+  master.logger().Signal(SIGINT);
+  master.SendWelcome();  // the master did not stop: the batch goes on
+  master.SendLog(1, Frame({1}));
+  ASSERT_TRUE(master.WaitAck(1)) << master.logger().err();
+  EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
+  EXPECT_EQ(Ids(out), (std::vector<uint64_t>{1}));
+
+  FakeMaster orphan({"--output=" + dir + "/other.jsonl"});
+  ASSERT_TRUE(orphan.WaitHello()) << orphan.logger().err();
+  orphan.logger().Signal(SIGTERM);
+  EXPECT_EQ(orphan.logger().Wait(testutil::kWaitDeadline), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/other.jsonl"));
+}
+
 // The handoff is read when the welcome comes, not at start.
 TEST(LoggerProcess, ReadsTheHandoffWrittenAfterItSaidHello) {
   const std::string dir = testing::TempDir("late_handoff");
