@@ -17,6 +17,8 @@ absl::StatusOr<Sha256> Sha256::Create() {
   return sha;
 }
 
+void Sha256::Preload() { (void)Create(); }
+
 absl::Status Sha256::Update(absl::string_view bytes) {
   if (ctx_ == nullptr) return absl::FailedPreconditionError("sha256: finished");
   if (EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) != 1) {

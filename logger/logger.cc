@@ -43,13 +43,83 @@ void Complain(const absl::Status& s) {
   std::fprintf(stderr, "logger: %s\n", std::string(s.message()).c_str());
 }
 
+// True if SIGTERM is among the signals waiting on `signal_fd`.
+bool TakeSigterm(int signal_fd) {
+  bool term = false;
+  signalfd_siginfo info;
+  while (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
+    term = term || info.ssi_signo == SIGTERM;
+  }
+  return term;
+}
+
+// Waits for the master's LoggerWelcome on `socket`: true once it came,
+// false if the master said shut down first or SIGTERM arrived on
+// `signal_fd` (the batch ended before its input checked out, or the master
+// died). SIGINT (^C reaches the whole process group) is left to the
+// master, which stops the batch and then says shut down.
+bool AwaitWelcome(proto::Transport& socket, int signal_fd) {
+  for (;;) {
+    zmq::pollitem_t items[] = {{socket.socket().handle(), 0, ZMQ_POLLIN, 0},
+                               {nullptr, signal_fd, ZMQ_POLLIN, 0}};
+    (void)proto::Poll(absl::MakeSpan(items), std::chrono::milliseconds(-1));
+    if ((items[1].revents & ZMQ_POLLIN) && TakeSigterm(signal_fd)) return false;
+    for (;;) {
+      absl::StatusOr<std::optional<proto::Parts>> in =
+          socket.Recv(kMaxParts, zmq::recv_flags::dontwait);
+      if (!in.ok()) {
+        Complain(in.status());
+        continue;
+      }
+      if (!in->has_value()) break;
+      absl::StatusOr<proto::Message> message =
+          proto::Codec::Decode(proto::View((**in)[0]));
+      if (!message.ok()) {
+        Complain(message.status());
+        continue;
+      }
+      if (std::holds_alternative<proto::LoggerWelcome>(*message)) return true;
+      if (std::holds_alternative<proto::Shutdown>(*message)) return false;
+    }
+  }
+}
+
 }  // namespace
 
 Logger::Logger(LoggerOptions options) : options_(std::move(options)) {}
 
 int Logger::Run() {
-  // Opened first, while SIGTERM still ends the process: opening a FIFO
-  // waits for its reader.
+  // SIGTERM (the master died: PR_SET_PDEATHSIG) and SIGINT end the logger
+  // after a flush; a closed pipe shows up as EPIPE, not as a signal. They
+  // are blocked before ZeroMQ starts its threads, which inherit the mask.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  int signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  // The master starts the logger together with the workers, while the
+  // input may still be checked: it connects and says hello at once, and
+  // touches the output only once welcomed (the handoff is written then).
+  zmq::context_t context(1);
+  proto::Transport socket(context, zmq::socket_type::dealer);
+  socket.socket().set(zmq::sockopt::routing_id, proto::LoggerIdentity(getpid()));
+  socket.socket().set(zmq::sockopt::rcvhwm, 0);
+  if (absl::Status s = socket.Connect(options_.endpoint); !s.ok()) {
+    Complain(s);
+    return kExitUsage;
+  }
+  (void)socket.Send({proto::Codec::Encode(proto::LoggerHello{getpid()})});
+  if (!AwaitWelcome(socket, signal_fd)) {
+    if (signal_fd >= 0) close(signal_fd);
+    return kExitOk;  // the batch ended before it had anything to write
+  }
+
+  // Opened while SIGTERM ends the process again: opening a FIFO waits for
+  // its reader.
+  sigprocmask(SIG_UNBLOCK, &mask, nullptr);
   std::optional<journal::Handoff> handoff;
   if (!options_.handoff.empty()) {
     absl::StatusOr<journal::Handoff> h = journal::ReadHandoff(options_.handoff);
@@ -69,16 +139,7 @@ int Logger::Run() {
   }
   const uint64_t id_limit = handoff ? handoff->id_limit : journal::kMaxScanId;
   handoff.reset();
-
-  // SIGTERM (the master died: PR_SET_PDEATHSIG) and SIGINT end the logger
-  // after a flush; a closed pipe shows up as EPIPE, not as a signal.
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
   sigprocmask(SIG_BLOCK, &mask, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  int signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
   std::optional<Joblog> joblog;
   if (!options_.joblog.empty()) {
@@ -97,16 +158,6 @@ int Logger::Run() {
   if (output->empty() && options_.first) sink.AddHeader();
   std::optional<ProgressLine> progress;
   if (options_.progress) progress.emplace(STDERR_FILENO);
-
-  zmq::context_t context(1);
-  proto::Transport socket(context, zmq::socket_type::dealer);
-  socket.socket().set(zmq::sockopt::routing_id, proto::LoggerIdentity(getpid()));
-  socket.socket().set(zmq::sockopt::rcvhwm, 0);
-  if (absl::Status s = socket.Connect(options_.endpoint); !s.ok()) {
-    Complain(s);
-    return kExitUsage;
-  }
-  (void)socket.Send({proto::Codec::Encode(proto::LoggerHello{getpid()})});
 
   proto::RecordStream records;
   proto::RecordView record;

@@ -1,7 +1,10 @@
 // File: logger/logger.h
 //
 // Logger is the process that writes the batch's output. It connects a
-// DEALER socket to the master's log endpoint, says hello, and then, for each
+// DEALER socket to the master's log endpoint, says hello, and waits for the
+// master's LoggerWelcome (sent once the input checked out: the output and
+// the handoff are touched only then; a Shutdown or a signal before it ends
+// the logger with 0, nothing opened). Then, for each
 // Log message (a records frame exactly as a worker produced it), formats
 // the records, writes them in large chunks, and acknowledges the highest
 // sequence number written (after fdatasync with --fsync). Ids it has
@@ -57,7 +60,8 @@ class Logger {
   Logger& operator=(const Logger&) = delete;
 
   // Serves until the master says shut down (0), the output fails (74) or
-  // its reader goes away (141), or SIGTERM (flushes, then 0).
+  // its reader goes away (141), or SIGTERM (flushes, then 0). Returns 0 at
+  // once if shut down or signalled before the welcome.
   int Run();
 
  private:

@@ -50,11 +50,21 @@ void MasterCore::Start(base::Instant now) {
     logger_slot_ = book_.Add();
     slots_.push_back(LocalSlot{SlotSpec::Role::kLogger});
   }
-  for (int i = 0; i < options_.workers; ++i) AddWorkerSlot(now);
+  // --list-tasks writes no records.
+  const bool early_logger = logger_slot_ && !options_.list_tasks;
+  // The logger starts with the first worker, not after the input check: its
+  // start-up overlaps the worker's and the check's. It is welcomed (and
+  // opens the output) once the input checked out (WelcomeLogger).
+  for (int i = 0; i < options_.workers; ++i) {
+    AddWorkerSlot(now);
+    if (i == 0 && early_logger) book_.Start(*logger_slot_, now);
+  }
   if (options_.workers <= 0 && !options_.remote.enabled()) {
     // No worker, and no way to get one.
     out_->Say("taskfarm: no workers: --workers=0 and no --listen for remote ones");
     Stop(StopReason{exit::kUsage, "no workers"}, false, now);
+  } else if (options_.workers <= 0 && early_logger) {
+    book_.Start(*logger_slot_, now);  // remote workers only
   }
   if (options_.startup_timeout.count() > 0) {
     startup_deadline_ = now + options_.startup_timeout;
@@ -133,8 +143,9 @@ void MasterCore::OnInputChecked(absl::Status status,
   }
   stats_.SetTotal(input_.total);
   if (input_.done != nullptr) stats_.SetSkipped(input_.done->size());
-  if (logger_slot_) book_.Start(*logger_slot_, now);
   Enter(PhaseEvent::kInputOk);
+  input_ok_ = true;
+  if (relay_.logger()) WelcomeLogger(*relay_.logger());
   workers_.ForEach([&](WorkerEntry& w) { Welcome(w); });
   HandleDeaths(now);
 }
@@ -320,6 +331,11 @@ void MasterCore::MaybeFinish(base::Instant now) {
     CloseLogger();
     book_.Stop(*logger_slot_, now, 0, kLoggerFlushTimeout);
   }
+  if (WorkerSlotsGone() && logger_slot_ && !input_ok_ && LoggerNotYetUp()) {
+    // Stopped before the input checked out: a logger not yet connected (or
+    // not to be had) has nothing to write; it is not waited for.
+    book_.Stop(*logger_slot_, now, SIGTERM, kLoggerFlushTimeout);
+  }
   if (book_.AllExited()) {
     Enter(PhaseEvent::kAllExited);
     stats_.Finish(now);
@@ -327,6 +343,13 @@ void MasterCore::MaybeFinish(base::Instant now) {
     final_ = FinalOutcome(stop_, !with_logger_ || relay_.Empty(),
                           stats_.not_ok());
   }
+}
+
+bool MasterCore::LoggerNotYetUp() const {
+  using supervise::ChildState;
+  const ChildState st = book_.state(*logger_slot_);
+  return st == ChildState::kPending || st == ChildState::kStarting ||
+         st == ChildState::kBackoff || st == ChildState::kHung;
 }
 
 bool MasterCore::summary_wanted() const {

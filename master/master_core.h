@@ -11,7 +11,10 @@
 //
 // The batch's life is lifecycle.h's table, a local slot's is
 // supervise/child_state.h's (through a SlotBook), and the exit code is
-// exit_code.h's pure functions.
+// exit_code.h's pure functions. The logger starts with the first worker,
+// so that its start-up overlaps the input check, and is welcomed
+// (proto::LoggerWelcome: it opens the output then) once the input checked
+// out; stopped before that, it is told to shut down, having written nothing.
 //
 // Example (a shell):
 //   MasterCore core(options, /*with_logger=*/true, &outbox);
@@ -169,6 +172,11 @@ class MasterCore : private supervise::SlotActions {
   void SendProgress(base::Instant now);
   void NoticeWaiting(base::Instant now);
   void CloseLogger();
+  // Tells the logger `identity` the input checked out: it opens the output
+  // (the handoff is written) and records may follow.
+  void WelcomeLogger(const std::string& identity);
+  // The logger slot has no child that said hello yet (or none at all).
+  bool LoggerNotYetUp() const;
   void MaybeFinish(base::Instant now);
   void Enter(PhaseEvent event);
   void KillWorkers(int signal);
@@ -190,6 +198,7 @@ class MasterCore : private supervise::SlotActions {
   absl::flat_hash_set<int64_t> dead_pids_;  // of local workers: late hellos
   bool logger_started_ = false;   // its next start is a restart
   bool logger_closing_ = false;   // told to finish: relay nothing more
+  bool input_ok_ = false;         // the input checked out: welcome loggers
   WorkerTable workers_;
   Dispatcher dispatcher_;
   BatchFiller filler_;

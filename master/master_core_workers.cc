@@ -421,13 +421,23 @@ void MasterCore::OnLoggerFrames(absl::Span<zmq::message_t> parts,
   } else if (std::holds_alternative<proto::LoggerHello>(*message)) {
     book_.Ready(*logger_slot_, now);
     const std::string identity(proto::View(parts[0]));
-    for (const RelayBook::Entry& e : relay_.Attach(identity)) {
-      out_->SendLog(identity, e.seq, e.body);
+    // Records wait in the relay until the logger is welcomed: none can
+    // exist before the input checked out.
+    const std::deque<RelayBook::Entry>& pending = relay_.Attach(identity);
+    if (input_ok_) {
+      WelcomeLogger(identity);
+      for (const RelayBook::Entry& e : pending) {
+        out_->SendLog(identity, e.seq, e.body);
+      }
     }
-    out_->SendToLogger(identity,
-                       proto::Progress{input_.total, stats_.done(), 0, 0, 0});
     HandleDeaths(now);
   }
+}
+
+void MasterCore::WelcomeLogger(const std::string& identity) {
+  out_->SendToLogger(identity, proto::LoggerWelcome{input_.total});
+  out_->SendToLogger(identity,
+                     proto::Progress{input_.total, stats_.done(), 0, 0, 0});
 }
 
 }  // namespace taskfarm::master

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,20 @@ class FakeMaster {
     return m && std::holds_alternative<proto::LoggerHello>(*m);
   }
 
+  // What a master sends once the input checked out (the handoff written).
+  void SendWelcome() {
+    ASSERT_TRUE(
+        socket_.Send({identity_, proto::Codec::Encode(proto::LoggerWelcome{10})})
+            .ok());
+  }
+
+  // Waits for the hello and answers it with the welcome.
+  bool Welcome() {
+    if (!WaitHello()) return false;
+    SendWelcome();
+    return true;
+  }
+
   void SendLog(uint64_t seq, absl::string_view frame) {
     ASSERT_TRUE(socket_
                     .Send({identity_, proto::Codec::Encode(proto::Log{seq}),
@@ -139,7 +154,7 @@ TEST(LoggerProcess, AnIdOutsideTheBatchIsABadRecordNotACrash) {
   const std::string handoff_path = testing::TempDir("huge") + "/handoff";
   ASSERT_TRUE(journal::WriteHandoff(handoff_path, handoff).ok());
   FakeMaster master({"--output=" + out, "--handoff=" + handoff_path});
-  ASSERT_TRUE(master.WaitHello());
+  ASSERT_TRUE(master.Welcome());
   master.SendLog(1, Frame({0, kHuge, 1}));
   ASSERT_TRUE(master.WaitAck(1));
   master.SendLog(2, Frame({0, kHuge, 1, 10}));  // resent, as after a restart
@@ -154,7 +169,7 @@ TEST(LoggerProcess, AnIdOutsideTheBatchIsABadRecordNotACrash) {
 TEST(LoggerProcess, WithoutAHandoffHugeIdsCostNoMemory) {
   const std::string out = testing::TempDir("nohandoff") + "/out.jsonl";
   FakeMaster master({"--output=" + out});
-  ASSERT_TRUE(master.WaitHello());
+  ASSERT_TRUE(master.Welcome());
   // 2^39 is a possible id of a very large batch; 2^63 is not.
   master.SendLog(1, Frame({5, uint64_t{1} << 39, kHuge}));
   ASSERT_TRUE(master.WaitAck(1));
@@ -186,7 +201,7 @@ TEST(LoggerProcess, ReadsOnlyWhatTheBatchWroteAfterTheHandoff) {
   ASSERT_TRUE(journal::WriteHandoff(dir + "/handoff", handoff).ok());
 
   FakeMaster master({"--output=" + out, "--handoff=" + dir + "/handoff"});
-  ASSERT_TRUE(master.WaitHello());
+  ASSERT_TRUE(master.Welcome());
   master.SendLog(1, Frame({3, 5, 6, 7}));
   ASSERT_TRUE(master.WaitAck(1));
   EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
@@ -199,6 +214,59 @@ TEST(LoggerProcess, ReadsOnlyWhatTheBatchWroteAfterTheHandoff) {
   EXPECT_TRUE(absl::StartsWith(lines[1], "{\"id\":7,")) << lines[1];
 }
 
+// Issue 11.4: the master starts the logger with the workers, before the
+// input is checked and the handoff written. Until welcomed the logger
+// touches neither; told to shut down then (bad input), it just goes.
+TEST(LoggerProcess, OpensNothingBeforeTheWelcome) {
+  const std::string dir = testing::TempDir("unwelcomed");
+  const std::string out = dir + "/out.jsonl";
+  FakeMaster master({"--output=" + out, "--handoff=" + dir + "/handoff"});
+  ASSERT_TRUE(master.WaitHello()) << master.logger().err();
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(master.logger().err(), "");
+}
+
+// ^C reaches the whole process group: before the welcome the logger leaves
+// it to the master (which stops the batch and says so); SIGTERM (the
+// master died) ends it at once, the output untouched.
+TEST(LoggerProcess, BeforeTheWelcomeSigintIsTheMastersAndSigtermEndsIt) {
+  const std::string dir = testing::TempDir("unwelcomed_signals");
+  const std::string out = dir + "/out.jsonl";
+  FakeMaster master({"--output=" + out});
+  ASSERT_TRUE(master.WaitHello()) << master.logger().err();
+  master.logger().Signal(SIGINT);
+  master.SendWelcome();  // the master did not stop: the batch goes on
+  master.SendLog(1, Frame({1}));
+  ASSERT_TRUE(master.WaitAck(1)) << master.logger().err();
+  EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
+  EXPECT_EQ(Ids(out), (std::vector<uint64_t>{1}));
+
+  FakeMaster orphan({"--output=" + dir + "/other.jsonl"});
+  ASSERT_TRUE(orphan.WaitHello()) << orphan.logger().err();
+  orphan.logger().Signal(SIGTERM);
+  EXPECT_EQ(orphan.logger().Wait(testutil::kWaitDeadline), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/other.jsonl"));
+}
+
+// The handoff is read when the welcome comes, not at start.
+TEST(LoggerProcess, ReadsTheHandoffWrittenAfterItSaidHello) {
+  const std::string dir = testing::TempDir("late_handoff");
+  const std::string out = dir + "/out.jsonl";
+  FakeMaster master({"--output=" + out, "--handoff=" + dir + "/handoff"});
+  ASSERT_TRUE(master.WaitHello()) << master.logger().err();
+  journal::Handoff handoff;
+  handoff.id_limit = 10;
+  handoff.written.Add(3);  // found in the output by --resume
+  ASSERT_TRUE(journal::WriteHandoff(dir + "/handoff", handoff).ok());
+  master.SendWelcome();
+  master.SendLog(1, Frame({3, 4}));
+  ASSERT_TRUE(master.WaitAck(1));
+  EXPECT_EQ(master.Shutdown(), 0) << master.logger().err();
+  EXPECT_EQ(Ids(out), (std::vector<uint64_t>{4}));
+}
+
 TEST(LoggerProcess, RefusesAFileThatIsNotTheOneTheBatchStartedWith) {
   const std::string dir = testing::TempDir("replaced");
   journal::Handoff handoff;
@@ -207,6 +275,7 @@ TEST(LoggerProcess, RefusesAFileThatIsNotTheOneTheBatchStartedWith) {
   handoff.inode = 1;  // no file here has these
   ASSERT_TRUE(journal::WriteHandoff(dir + "/handoff", handoff).ok());
   FakeMaster master({"--output=" + dir + "/out.jsonl", "--handoff=" + dir + "/handoff"});
+  ASSERT_TRUE(master.Welcome());
   EXPECT_EQ(master.logger().Wait(testutil::kWaitDeadline), 74);
   EXPECT_TRUE(absl::StrContains(master.logger().err(), "not the file the batch started with"))
       << master.logger().err();
@@ -230,7 +299,7 @@ TEST(LoggerProcess, ARestartedLoggerReadsBackStandardOutputRedirectedToAFile) {
                                           "--handoff=" + dir + "/handoff"};
   {
     FakeMaster first(flags, fd);
-    ASSERT_TRUE(first.WaitHello());
+    ASSERT_TRUE(first.Welcome());
     first.SendLog(1, Frame({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
     ASSERT_TRUE(first.WaitAck(1));
     // Killed after writing: its successor gets everything again, as the
@@ -242,7 +311,7 @@ TEST(LoggerProcess, ARestartedLoggerReadsBackStandardOutputRedirectedToAFile) {
   second_flags.push_back("--first=false");
   FakeMaster second(second_flags, fd);
   close(fd);
-  ASSERT_TRUE(second.WaitHello());
+  ASSERT_TRUE(second.Welcome());
   second.SendLog(1, Frame({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   second.SendLog(2, Frame({10, 11, 12, 13, 14, 15, 16, 17, 18, 19}));
   ASSERT_TRUE(second.WaitAck(2));
@@ -261,7 +330,7 @@ TEST(LoggerProcess, AReaderThatGoesAwayEndsItQuietly) {
   const int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   ASSERT_GE(reader, 0);
   FakeMaster master({"--output=" + fifo});
-  ASSERT_TRUE(master.WaitHello());
+  ASSERT_TRUE(master.Welcome());
   master.SendLog(1, Frame({0}));
   ASSERT_TRUE(master.WaitAck(1));
   char line[256];

@@ -165,20 +165,49 @@ class MasterCoreTest : public testing::Test {
   std::unique_ptr<MasterCore> core_;
 };
 
-TEST_F(MasterCoreTest, StartsEveryWorkerWithAPageAndTheLoggerOnlyOnceTheInputIsGood) {
+template <typename T>
+int CountOf(const std::vector<proto::Message>& messages) {
+  int n = 0;
+  for (const proto::Message& m : messages) n += std::holds_alternative<T>(m);
+  return n;
+}
+
+// Issue 11.4: the logger's start-up overlaps the first worker's and the
+// input check, rather than following them; it opens the output only when
+// welcomed, once the input checked out.
+TEST_F(MasterCoreTest, StartsTheLoggerWithTheWorkersAndWelcomesItOnceTheInputIsGood) {
   Make(FarmOptions{.workers = 2});
-  ASSERT_EQ(out_->starts.size(), 2u);
+  ASSERT_EQ(out_->starts.size(), 3u);
+  EXPECT_EQ(out_->starts[0].second.role, SlotSpec::Role::kWorker);
+  EXPECT_EQ(out_->starts[1].second.role, SlotSpec::Role::kLogger)
+      << "the logger starts right after the first worker";
+  EXPECT_TRUE(out_->starts[1].second.first_logger);
+  EXPECT_EQ(out_->starts[2].second.role, SlotSpec::Role::kWorker);
   for (const auto& [slot, spec] : out_->starts) {
-    EXPECT_EQ(spec.role, SlotSpec::Role::kWorker);
-    EXPECT_TRUE(spec.map_page);
+    if (spec.role == SlotSpec::Role::kWorker) EXPECT_TRUE(spec.map_page);
   }
+  FromLogger(proto::LoggerHello{1});
   Hello(0, "w1", out_->pids.at(1));
   EXPECT_EQ(core_->phase(), Phase::kChecking);
   EXPECT_TRUE(out_->Sent<proto::Welcome>().empty()) << "welcomed before the check";
+  EXPECT_TRUE(out_->to_logger.empty()) << "the logger was told something before the check";
   core_->OnInputChecked(absl::OkStatus(), {}, now_);
-  EXPECT_EQ(out_->starts.back().second.role, SlotSpec::Role::kLogger);
-  EXPECT_TRUE(out_->starts.back().second.first_logger);
+  ASSERT_FALSE(out_->to_logger.empty());
+  ASSERT_TRUE(std::holds_alternative<proto::LoggerWelcome>(out_->to_logger[0]));
+  EXPECT_EQ(std::get<proto::LoggerWelcome>(out_->to_logger[0]).total, 10u);
   EXPECT_EQ(out_->Sent<proto::Welcome>().size(), 1u);
+  EXPECT_EQ(out_->starts.size(), 3u) << "no second logger";
+}
+
+TEST_F(MasterCoreTest, ALoggerThatSaysHelloAfterTheCheckIsWelcomedAtOnce) {
+  Make(FarmOptions{.workers = 1});
+  Hello(0, "w1", out_->pids.at(1));
+  core_->OnInputChecked(absl::OkStatus(), {}, now_);
+  EXPECT_TRUE(out_->to_logger.empty());
+  FromLogger(proto::LoggerHello{1});
+  ASSERT_FALSE(out_->to_logger.empty());
+  EXPECT_TRUE(std::holds_alternative<proto::LoggerWelcome>(out_->to_logger[0]));
+  EXPECT_EQ(CountOf<proto::LoggerWelcome>(out_->to_logger), 1);
 }
 
 TEST_F(MasterCoreTest, BadInputStopsWithUsageAndSaysWhere) {
@@ -188,6 +217,29 @@ TEST_F(MasterCoreTest, BadInputStopsWithUsageAndSaysWhere) {
   EXPECT_EQ(core_->phase(), Phase::kStopping);
   EXPECT_TRUE(out_->SaidSomething("tasks.txt:2: unknown task kind"));
   core_->OnSlotExited(1, supervise::ExitStatus{false, 0}, now_);
+  core_->Advance(now_);
+  // The logger, not yet connected, has nothing to write: it is stopped,
+  // never welcomed, and the batch does not wait for a flush.
+  ASSERT_FALSE(core_->done());
+  EXPECT_EQ(out_->signals.back(), (std::pair<int, int>{0, SIGTERM}));
+  core_->OnSlotExited(0, supervise::ExitStatus{false, 0}, now_);
+  core_->Advance(now_);
+  ASSERT_TRUE(core_->done());
+  EXPECT_EQ(core_->exit_code(), proto::master_exit::kUsage);
+  EXPECT_EQ(CountOf<proto::LoggerWelcome>(out_->to_logger), 0);
+  EXPECT_FALSE(out_->SaidSomething("logger")) << "a logger stopped on purpose is no news";
+}
+
+TEST_F(MasterCoreTest, BadInputShutsDownAConnectedLoggerUnwelcomed) {
+  Make(FarmOptions{.workers = 1});
+  FromLogger(proto::LoggerHello{1});
+  Hello(0, "w1", out_->pids.at(1));
+  core_->OnInputChecked(absl::OkStatus(), {"tasks.txt:1: unknown task kind"}, now_);
+  core_->OnSlotExited(1, supervise::ExitStatus{false, 0}, now_);
+  core_->Advance(now_);
+  EXPECT_EQ(CountOf<proto::Shutdown>(out_->to_logger), 1);
+  EXPECT_EQ(CountOf<proto::LoggerWelcome>(out_->to_logger), 0);
+  core_->OnSlotExited(0, supervise::ExitStatus{false, 0}, now_);
   core_->Advance(now_);
   ASSERT_TRUE(core_->done());
   EXPECT_EQ(core_->exit_code(), proto::master_exit::kUsage);

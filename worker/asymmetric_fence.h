@@ -32,10 +32,20 @@ namespace taskfarm::worker {
 
 class AsymmetricFence {
  public:
-  // Registers this process for expedited membarriers (once is enough).
-  AsymmetricFence()
-      : expedited_(syscall(SYS_membarrier,
-                           MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0) {}
+  // Registers this process for expedited membarriers (once is enough;
+  // see Register).
+  AsymmetricFence() : expedited_(Register()) {}
+
+  // Registers the process; true if it is (now or already). Call it while
+  // the process has a single thread, before ZeroMQ starts its own: with
+  // several threads Linux waits for an RCU grace period first
+  // (synchronize_rcu; 11 ms measured on a 2-vCPU VM, on the worker's path
+  // from its hello to its first task), with one it does not. Registering
+  // again returns at once.
+  static bool Register() {
+    return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+                   0, 0) == 0;
+  }
 
   void Light() const {
     if (expedited_) {

@@ -25,6 +25,7 @@
 #include "proto/socket_monitor.h"
 #include "proto/transport.h"
 #include "tasks/registry.h"
+#include "worker/asymmetric_fence.h"
 #include "worker/flush_thread.h"
 #include "worker/heartbeat.h"
 #include "worker/last_word.h"
@@ -104,6 +105,9 @@ struct Worker::Outcome {
 };
 
 int Worker::Run() {
+  // While this is the only thread (the Runner's fence registers again, at
+  // no cost then).
+  AsymmetricFence::Register();
   zmq::context_t context(1);
   // The running task is published in a page shared with a local master,
   // which reads it if this process dies; else in ordinary memory.
