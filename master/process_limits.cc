@@ -21,13 +21,23 @@ constexpr rlim_t kFilesPerWorker = 3;
 // thread when no other can be had.)
 constexpr int kThreads = 2;
 
-absl::Status EnsureFiles(int local_workers) {
-  const rlim_t needed =
-      kBaseFiles + kFilesPerWorker * static_cast<rlim_t>(local_workers > 0 ? local_workers : 0);
+constexpr rlim_t kFilesPerRemoteWorker = 2;  // its task and heartbeat connections
+
+rlim_t LocalFiles(int local_workers) {
+  return kBaseFiles +
+         kFilesPerWorker * static_cast<rlim_t>(local_workers > 0 ? local_workers : 0);
+}
+
+absl::Status EnsureFiles(int local_workers, bool remote_workers) {
+  const rlim_t needed = LocalFiles(local_workers);
   rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= needed) {
-    return absl::OkStatus();
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return absl::OkStatus();
+  if (remote_workers && rl.rlim_cur < rl.rlim_max) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
   }
+  if (rl.rlim_cur >= needed) return absl::OkStatus();
   if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= needed) {
     rl.rlim_cur = needed;
     if (setrlimit(RLIMIT_NOFILE, &rl) == 0) return absl::OkStatus();
@@ -60,9 +70,17 @@ absl::Status EnsureThreads() {
 
 }  // namespace
 
-absl::Status EnsureLimits(int local_workers) {
-  if (absl::Status s = EnsureFiles(local_workers); !s.ok()) return s;
+absl::Status EnsureLimits(int local_workers, bool remote_workers) {
+  if (absl::Status s = EnsureFiles(local_workers, remote_workers); !s.ok()) return s;
   return EnsureThreads();
+}
+
+int64_t RemoteWorkerRoom(int local_workers) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return -1;
+  const rlim_t used = LocalFiles(local_workers);
+  if (rl.rlim_cur <= used) return 0;
+  return static_cast<int64_t>((rl.rlim_cur - used) / kFilesPerRemoteWorker);
 }
 
 }  // namespace taskfarm::master

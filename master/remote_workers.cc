@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "base/find_program.h"
 #include "base/host_name.h"
+#include "master/process_limits.h"
 #include "master/slurm_launcher.h"
 #include "proto/curve.h"
 
@@ -99,8 +100,13 @@ absl::StatusOr<std::unique_ptr<RemoteWorkers>> RemoteWorkers::Open(
         " over plain tcp, WITHOUT authentication or encryption: anyone who "
         "can reach it can take tasks and send back results"));
   }
+  const int64_t room = RemoteWorkerRoom(options.workers);
   Log(absl::StrCat("remote workers join at ", r->endpoint_,
-                   o.insecure ? " (insecure)" : " (CURVE)"));
+                   o.insecure ? " (insecure)" : " (CURVE)",
+                   room < 0 ? std::string()
+                            : absl::StrCat("; the open-files limit (ulimit -n) "
+                                           "leaves room for about ", room,
+                                           " of them")));
   if (o.launcher == "slurm") {
     if (absl::Status s = r->Launch(); !s.ok()) return s;
   }

@@ -152,7 +152,9 @@ absl::Status Session::Setup() {
   rundir_.emplace(*std::move(dir));
   if (absl::Status s = io_.Prepare(rundir_->path()); !s.ok()) return s;
   // Before ZeroMQ starts threads, which abort when they cannot.
-  if (absl::Status s = EnsureLimits(options_.workers); !s.ok()) return s;
+  if (absl::Status s = EnsureLimits(options_.workers, options_.remote.enabled()); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = OpenSockets(); !s.ok()) return s;
   check_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (options_.restart.max_starting <= 0) {

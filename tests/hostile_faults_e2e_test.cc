@@ -156,6 +156,25 @@ TEST(HostileFaults, TooFewOpenFilesIsAClearErrorNotAnAbort) {
   EXPECT_TRUE(Empty(tmp)) << "runtime directory left behind";
 }
 
+// A master at its open-files limit stops accepting remote workers without
+// a word (measured: 500 of 700 joined under ulimit -n 1024). With --listen
+// it raises its soft limit to the hard one and says how many may join.
+TEST(HostileFaults, AListeningMasterRaisesItsOpenFilesLimitAndSaysHowManyMayJoin) {
+  std::vector<std::string> argv = {"/bin/bash", "-c",
+                                   "ulimit -Sn 100 && ulimit -Hn 4096 && exec \"$0\" \"$@\""};
+  for (const std::string& a : MasterArgv({"--workers=0", "--listen=tcp://127.0.0.1:0",
+                                          "--insecure", "--tasks=fib 1"})) {
+    argv.push_back(a);
+  }
+  Process master(argv, TempDir("nofile_listen"));
+  ASSERT_NE(JoinEndpoint(master, seconds(60)), "") << master.err();
+  // (4096 - 48 of its own) / 2 connections each; 100 would have left 26.
+  EXPECT_NE(master.err().find("leaves room for about 2024 of them"), std::string::npos)
+      << master.err();
+  master.Signal(SIGTERM);
+  EXPECT_EQ(master.Wait(seconds(30)), 128 + SIGTERM) << master.err();
+}
+
 // Issue 10 item 10: SIGHUP (a closed terminal) killed the master with no
 // summary, leaving its runtime directory; it stops the batch as SIGTERM.
 TEST(HostileFaults, SighupStopsTheBatchInOrder) {
