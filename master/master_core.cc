@@ -1,6 +1,7 @@
 // MasterCore: the batch as a whole. Starting, the input check, signals,
 // timers, stopping (with the grace and the logger's flush) and the end.
-// Workers' messages are in master_core_workers.cc, slots and deaths in
+// Workers' messages are in master_core_workers.cc, heartbeats and lost
+// workers in master_core_liveness.cc, slots and deaths in
 // master_core_slots.cc.
 
 #include "master/master_core.h"

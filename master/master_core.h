@@ -143,17 +143,18 @@ class MasterCore : private supervise::SlotActions {
   void OnBadBatch(WorkerEntry& w, const proto::BadBatch& bad, base::Instant now);
   void OnFatal(WorkerEntry& w, size_t port, absl::string_view identity,
                const proto::Fatal& fatal, base::Instant now);
+  void Welcome(WorkerEntry& w);
+  void Dispatch(base::Instant now);
+  // Liveness (master_core_liveness.cc).
   void OnHeartbeat(WorkerEntry& w, const proto::Heartbeat& hb,
                    base::Instant now);
   // `w` said it is idle for too long while it holds batches: they were
   // lost (dropped, their results lost, or never delivered). Run elsewhere.
   void TakeBackIdle(WorkerEntry& w, const proto::Heartbeat& hb,
                     base::Instant now);
-  void Welcome(WorkerEntry& w);
   void Retire(WorkerEntry& w, base::Instant now);
   void LoseWorker(WorkerId id, const Loss& loss, base::Instant now);
   void CheckLiveness(base::Instant now);
-  void Dispatch(base::Instant now);
   void Report(std::vector<LooseTask> quarantined, base::Instant now);
   void Relay(zmq::message_t body, uint32_t records);
 
