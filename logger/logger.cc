@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "journal/handoff.h"
@@ -53,6 +54,33 @@ bool TakeSigterm(int signal_fd) {
   return term;
 }
 
+// A message waiting on the master's socket, with its frames.
+struct Incoming {
+  proto::Parts parts;
+  proto::Message message;
+};
+
+// The next message waiting on `socket`, or nullopt when none waits. A frame
+// that cannot be received or decoded is reported and skipped.
+std::optional<Incoming> NextMessage(proto::Transport& socket) {
+  for (;;) {
+    absl::StatusOr<std::optional<proto::Parts>> in =
+        socket.Recv(kMaxParts, zmq::recv_flags::dontwait);
+    if (!in.ok()) {
+      Complain(in.status());
+      continue;
+    }
+    if (!in->has_value()) return std::nullopt;
+    absl::StatusOr<proto::Message> message =
+        proto::Codec::Decode(proto::View((**in)[0]));
+    if (!message.ok()) {
+      Complain(message.status());
+      continue;
+    }
+    return Incoming{std::move(**in), *std::move(message)};
+  }
+}
+
 // Waits for the master's LoggerWelcome on `socket`: true once it came,
 // false if the master said shut down first or SIGTERM arrived on
 // `signal_fd` (the batch ended before its input checked out, or the master
@@ -64,22 +92,9 @@ bool AwaitWelcome(proto::Transport& socket, int signal_fd) {
                                {nullptr, signal_fd, ZMQ_POLLIN, 0}};
     (void)proto::Poll(absl::MakeSpan(items), std::chrono::milliseconds(-1));
     if ((items[1].revents & ZMQ_POLLIN) && TakeSigterm(signal_fd)) return false;
-    for (;;) {
-      absl::StatusOr<std::optional<proto::Parts>> in =
-          socket.Recv(kMaxParts, zmq::recv_flags::dontwait);
-      if (!in.ok()) {
-        Complain(in.status());
-        continue;
-      }
-      if (!in->has_value()) break;
-      absl::StatusOr<proto::Message> message =
-          proto::Codec::Decode(proto::View((**in)[0]));
-      if (!message.ok()) {
-        Complain(message.status());
-        continue;
-      }
-      if (std::holds_alternative<proto::LoggerWelcome>(*message)) return true;
-      if (std::holds_alternative<proto::Shutdown>(*message)) return false;
+    while (std::optional<Incoming> in = NextMessage(socket)) {
+      if (std::holds_alternative<proto::LoggerWelcome>(in->message)) return true;
+      if (std::holds_alternative<proto::Shutdown>(in->message)) return false;
     }
   }
 }
@@ -177,21 +192,11 @@ int Logger::Run() {
                           ack_pending ? base::MillisUntil(ack_due, now, 1000) : -1));
     if (items[1].revents & ZMQ_POLLIN) done = true;  // flush what we have, go
     while (!done && sink.buffered_bytes() < kWriteChunk) {
-      absl::StatusOr<std::optional<proto::Parts>> in =
-          socket.Recv(kMaxParts, zmq::recv_flags::dontwait);
-      if (!in.ok()) {
-        Complain(in.status());
-        continue;
-      }
-      if (!in->has_value()) break;
-      proto::Parts& parts = **in;
-      absl::StatusOr<proto::Message> message =
-          proto::Codec::Decode(proto::View(parts[0]));
-      if (!message.ok()) {
-        Complain(message.status());
-        continue;
-      }
-      if (const auto* log = std::get_if<proto::Log>(&*message)) {
+      std::optional<Incoming> in = NextMessage(socket);
+      if (!in) break;
+      const proto::Parts& parts = in->parts;
+      const proto::Message& message = in->message;
+      if (const auto* log = std::get_if<proto::Log>(&message)) {
         absl::Status s = parts.size() == 2
                              ? records.Open(proto::View(parts[1]))
                              : absl::InvalidArgumentError("log without body");
@@ -213,9 +218,9 @@ int Logger::Run() {
               ")")));
         }
         sink.EndLog(log->seq);
-      } else if (const auto* p = std::get_if<proto::Progress>(&*message)) {
+      } else if (const auto* p = std::get_if<proto::Progress>(&message)) {
         if (progress) progress->Update(*p, base::Now());
-      } else if (std::holds_alternative<proto::Shutdown>(*message)) {
+      } else if (std::holds_alternative<proto::Shutdown>(message)) {
         done = finished = true;
       }
     }
